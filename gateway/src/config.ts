@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { loadConfig, vars } from '@tenantry/config';
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+const DEFAULT_SUPERGRAPH = path.resolve(__dirname, '../../schema/supergraph.graphql');
+
+export function loadGatewayConfig(env: Record<string, string | undefined>) {
+  const config = loadConfig(
+    {
+      NODE_ENV: vars.nodeEnv,
+      LOG_LEVEL: vars.logLevel,
+      PORT: vars.port(4000),
+      HOST: z.string().default('127.0.0.1'),
+      SUPERGRAPH_PATH: z.string().default(DEFAULT_SUPERGRAPH),
+      TENANT_SUBGRAPH_URL: vars.httpUrl.default('http://127.0.0.1:4001/graphql'),
+      IDENTITY_SUBGRAPH_URL: vars.httpUrl.default('http://127.0.0.1:4002/graphql'),
+      USAGE_SUBGRAPH_URL: vars.httpUrl.default('http://127.0.0.1:4003/graphql'),
+      AUDIT_SUBGRAPH_URL: vars.httpUrl.default('http://127.0.0.1:4004/graphql'),
+      /** Where identity serves the public keys of access tokens. */
+      IDENTITY_JWKS_URL: vars.httpUrl.default('http://127.0.0.1:4002/.well-known/jwks.json'),
+      /** The gateway's private key (JWK) for the context it signs for every subgraph call. */
+      CONTEXT_SIGNING_KEY: vars.jwkJson,
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+      BODY_LIMIT: z.string().default('1mb'),
+    },
+    env,
+  );
+  return {
+    ...config,
+    production: config.NODE_ENV === 'production',
+    subgraphUrls: {
+      tenant: config.TENANT_SUBGRAPH_URL,
+      identity: config.IDENTITY_SUBGRAPH_URL,
+      usage: config.USAGE_SUBGRAPH_URL,
+      audit: config.AUDIT_SUBGRAPH_URL,
+    } as Record<string, string>,
+  };
+}

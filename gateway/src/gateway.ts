@@ -1,0 +1,117 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { createRemoteJWKSet } from 'jose';
+import { importSigningKey, principalId, signContextToken } from '@tenantry/auth';
+import { errorAndLogPlugin } from '@tenantry/federation';
+import { createLogger, type Logger } from '@tenantry/logging';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './gateway-context';
+import { identifyCaller, requestIdFrom } from './request-context';
+import { SignedContextDataSource } from './subgraph-data-source';
+
+export interface GatewayHandle {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The one public entry: verifies the caller once, resolves the tenant, and forwards a
+ * short-lived signed context to every subgraph over HTTP.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<GatewayHandle> {
+  const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
+  const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+  const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => {
+      const override = config.subgraphUrls[name];
+      return new SignedContextDataSource({ url: override ?? url });
+    },
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  httpServer.requestTimeout = 30_000;
+  httpServer.headersTimeout = 10_000;
+
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      errorAndLogPlugin<GatewayContext>(),
+    ],
+  });
+  await server.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await Promise.all(
+      Object.entries(config.subgraphUrls).map(async ([name, url]) => {
+        try {
+          const response = await fetch(url.replace(/\/graphql$/, '/readyz'), { signal: AbortSignal.timeout(2_000) });
+          return [name, response.ok ? 'ready' : 'unavailable'] as const;
+        } catch {
+          return [name, 'unreachable'] as const;
+        }
+      }),
+    );
+    const ready = checks.every(([, status]) => status === 'ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+  });
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = requestId;
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: config.BODY_LIMIT }),
+    expressMiddleware(server, {
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        let caller;
+        try {
+          caller = await identifyCaller(req.headers, requestId, accessTokenKeys);
+        } catch (error) {
+          logger.info({ requestId, code: (error as { extensions?: { code?: string } }).extensions?.code }, 'request refused before execution');
+          throw error;
+        }
+        const log = logger.child({ requestId, tenantId: caller.tenantId, principalId: principalId(caller.principal) });
+        const contextToken = await signContextToken(signingKey, caller);
+        return { ...caller, log, contextToken };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(config.PORT, config.HOST, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const url = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}/graphql`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    port,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { JWTVerifyGetKey } from 'jose';
+import { verifyAccessToken, type Principal } from '@tenantry/auth';
+import { ErrorCode, ForbiddenError, UnauthenticatedError, httpStatusFor, type TenantryError } from '@tenantry/errors';
+import { isTenantId } from '@tenantry/tenancy';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+export interface Caller {
+  requestId: string;
+  tenantId?: string;
+  principal: Principal;
+}
+
+/** Keeps a caller's request id when it is safe to log, otherwise issues one. */
+export function requestIdFrom(headers: IncomingHttpHeaders): string {
+  const given = headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * Establishes who is calling and for which tenant, once per request. The token's tenant
+ * claim wins; X-Tenant-Id may only name the same tenant (or, without a claim, choose one);
+ * a mismatch is refused.
+ */
+export async function identifyCaller(headers: IncomingHttpHeaders, requestId: string, keys: JWTVerifyGetKey): Promise<Caller> {
+  const authorization = headers.authorization;
+  const headerTenant = headers['x-tenant-id'];
+  if (headerTenant !== undefined && !isTenantId(headerTenant)) {
+    throw withStatus(new ForbiddenError('X-Tenant-Id must be a tenant id', { header: 'X-Tenant-Id' }));
+  }
+  if (!authorization) {
+    return { requestId, principal: { kind: 'anonymous' }, ...(headerTenant ? { tenantId: headerTenant } : {}) };
+  }
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
+  if (!match) throw withStatus(new UnauthenticatedError('Authorization must be "Bearer <token>"'));
+  const claims = await verifyAccessToken(keys, match[1]!).catch((error: TenantryError) => {
+    throw withStatus(error);
+  });
+  if (claims.tenantId && headerTenant && headerTenant !== claims.tenantId) {
+    throw withStatus(new ForbiddenError('X-Tenant-Id does not match the tenant of the access token', { header: 'X-Tenant-Id' }));
+  }
+  const tenantId = claims.tenantId ?? headerTenant;
+  const principal: Principal = {
+    kind: 'user',
+    userId: claims.userId,
+    // A role is only meaningful for the tenant the token was issued for.
+    ...(claims.role && claims.tenantId ? { role: claims.role } : {}),
+    ...(claims.platformRole ? { platformRole: claims.platformRole } : {}),
+  };
+  return { requestId, principal, ...(tenantId ? { tenantId } : {}) };
+}
+
+function withStatus(error: TenantryError): TenantryError {
+  const code = error.extensions.code as ErrorCode;
+  (error.extensions as Record<string, unknown>).http = { status: httpStatusFor(code) };
+  return error;
+}

@@ -1,0 +1,17 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { CONTEXT_HEADER } from '@tenantry/auth';
+import type { GatewayContext } from './gateway-context';
+
+/**
+ * Every subgraph fetch carries headers the gateway sets itself and nothing a client sent:
+ * the signed context (tenant, principal, request id) and the request id.
+ */
+export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    const ctx = context as Partial<GatewayContext>;
+    if (ctx.contextToken) headers.set(CONTEXT_HEADER, ctx.contextToken);
+    if (ctx.requestId) headers.set('x-request-id', ctx.requestId);
+  }
+}

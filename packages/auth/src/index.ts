@@ -1,0 +1,5 @@
+export * from './principal';
+export * from './keys';
+export * from './context-token';
+export * from './access-token';
+export * from './rules';

@@ -1,0 +1,70 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { IRule, IRules } from 'graphql-shield';
+import { ForbiddenError, UnauthenticatedError } from '@tenantry/errors';
+import { roleAtLeast, type Principal, type TenantRole } from './principal';
+
+/** What every rule may read: established by the gateway, verified by the subgraph. */
+export interface AuthContext {
+  requestId: string;
+  tenantId?: string;
+  principal: Principal;
+}
+
+// Cache modes: every rule below reads only the request context, never parent or args, so
+// 'contextual' (one decision per rule per request) cannot leak a decision across list items.
+
+export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })(
+  (_parent, _args, ctx: AuthContext) => ctx.principal.kind !== 'anonymous' || new UnauthenticatedError(),
+);
+
+/** A user with at least `minimum` in the request's tenant (one rule instance per role). */
+const roleRules = new Map<TenantRole, IRule>();
+export const hasRole = (minimum: TenantRole): IRule => {
+  let existing = roleRules.get(minimum);
+  if (!existing) {
+    existing = rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
+      return (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) || new ForbiddenError(`Requires role ${minimum} or higher`);
+    });
+    roleRules.set(minimum, existing);
+  }
+  return existing;
+};
+
+export const isPlatformStaff: IRule = rule('isPlatformStaff', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+  return (ctx.principal.kind === 'user' && ctx.principal.platformRole !== undefined) || new ForbiddenError('Requires platform staff');
+});
+
+export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+  return (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || new ForbiddenError('Requires platform_admin');
+});
+
+export { allow, deny };
+
+/**
+ * The permissions layer every subgraph applies: deny by default, FORBIDDEN (a new error per
+ * denial, no stack), and a resolver's own errors pass through unchanged.
+ *
+ * `_service` and `_entities` are allowed here because the subgraph's HTTP layer has already
+ * refused every request without a valid gateway-signed context; entity fields keep their rules.
+ */
+export function permissions(rules: IRules, federationQueryFields: string[] = ['_service', '_entities']) {
+  const tree = rules as Record<string, Record<string, unknown>>;
+  const federation = Object.fromEntries(federationQueryFields.map((field) => [field, allow]));
+  return shield(
+    {
+      ...tree,
+      Query: { ...federation, ...(tree.Query ?? {}) },
+    } as IRules,
+    {
+      fallbackRule: deny,
+      allowExternalErrors: true,
+      debug: false,
+      fallbackError: () => new ForbiddenError(),
+    },
+  );
+}
+export type { IRules as Rules } from 'graphql-shield';

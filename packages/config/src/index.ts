@@ -1,0 +1,2 @@
+export * from './load-config';
+export * as vars from './variables';

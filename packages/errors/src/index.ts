@@ -1,0 +1,3 @@
+export * from './codes';
+export * from './tenantry-error';
+export * from './mask-error';

@@ -1,0 +1,5 @@
+export * from './build-subgraph';
+export * from './subgraph-server';
+export * from './error-plugin';
+export * from './run-subgraph';
+export * from './run-main';

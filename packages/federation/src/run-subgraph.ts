@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import type { KeyLike } from 'jose';
+import type express from 'express';
+import { createLogger, type Logger } from '@tenantry/logging';
+import { importVerifyKey } from '@tenantry/auth';
+import { buildSubgraph, type SubgraphDefinition } from './build-subgraph';
+import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } from './subgraph-server';
+
+export interface SubgraphProcessConfig {
+  LOG_LEVEL: string;
+  CONTEXT_VERIFY_KEY: string;
+}
+
+export interface SubgraphRuntime<C extends BaseSubgraphContext> {
+  name: string;
+  dataSource: DataSource;
+  definition: SubgraphDefinition;
+  createContext: (base: BaseSubgraphContext, dataSource: DataSource) => C;
+  extraRoutes?: (app: express.Express) => void;
+}
+
+export interface SubgraphHandle extends RunningServer {
+  logger: Logger;
+}
+
+/** Connects the pool, builds the schema and serves it; stop() drains HTTP then closes the pool. */
+export async function runSubgraph<C extends BaseSubgraphContext>(
+  runtime: SubgraphRuntime<C>,
+  config: SubgraphProcessConfig,
+  port: number,
+  logger: Logger = createLogger(`${runtime.name}-subgraph`, config.LOG_LEVEL),
+): Promise<SubgraphHandle> {
+  const contextVerifyKey: KeyLike | Uint8Array = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
+  if (!runtime.dataSource.isInitialized) await runtime.dataSource.initialize();
+  const { schema } = await buildSubgraph(runtime.definition);
+  const server = await startSubgraphServer<C>(
+    {
+      name: runtime.name,
+      schema,
+      logger,
+      contextVerifyKey,
+      createContext: (base) => runtime.createContext(base, runtime.dataSource),
+      checkReady: async () => {
+        await runtime.dataSource.query('SELECT 1');
+      },
+      ...(runtime.extraRoutes ? { extraRoutes: runtime.extraRoutes } : {}),
+    },
+    port,
+  );
+  return {
+    ...server,
+    logger,
+    stop: async () => {
+      await server.stop();
+      if (runtime.dataSource.isInitialized) await runtime.dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { KeyLike } from 'jose';
+import type { Logger } from 'pino';
+import { CONTEXT_HEADER, principalId, verifyContextToken, type AuthContext } from '@tenantry/auth';
+import { errorAndLogPlugin } from './error-plugin';
+
+export interface BaseSubgraphContext extends AuthContext {
+  log: Logger;
+}
+
+export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
+  name: string;
+  schema: GraphQLSchema;
+  logger: Logger;
+  contextVerifyKey: KeyLike | Uint8Array;
+  /** Adds the subgraph's own per-request pieces (database scope, DataLoaders). */
+  createContext: (base: BaseSubgraphContext) => C;
+  /** Throws when a dependency (the database) is unreachable. */
+  checkReady: () => Promise<void>;
+  bodyLimit?: string;
+  /** Routes beside /graphql (identity serves its JWKS this way). */
+  extraRoutes?: (app: express.Express) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * HTTP front of a subgraph: GraphQL at /graphql, /healthz and /readyz. Every GraphQL
+ * request — including `_service` and `_entities` — must carry the gateway's signed context;
+ * without it the answer is UNAUTHENTICATED (HTTP 401) before anything executes.
+ */
+export async function startSubgraphServer<C extends BaseSubgraphContext>(
+  options: SubgraphServerOptions<C>,
+  port: number,
+  host = '127.0.0.1',
+): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<C>({
+    schema: options.schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      // Traces go to OpenTelemetry (issue 9), not Apollo's usage reporting.
+      ApolloServerPluginInlineTraceDisabled(),
+      errorAndLogPlugin<C>(),
+    ],
+  });
+  await server.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await options.checkReady();
+      res.json({ status: 'ready', service: options.name });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'not ready');
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  options.extraRoutes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const header = req.headers[CONTEXT_HEADER];
+        let claims;
+        try {
+          claims = await verifyContextToken(options.contextVerifyKey, typeof header === 'string' ? header : undefined);
+        } catch (error) {
+          options.logger.warn({ requestId: req.headers['x-request-id'] ?? randomUUID() }, 'refused call without valid gateway context');
+          throw new GraphQLError((error as Error).message, {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        const log = options.logger.child({
+          requestId: claims.requestId,
+          tenantId: claims.tenantId,
+          principalId: principalId(claims.principal),
+        });
+        return options.createContext({ ...claims, log });
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve) => httpServer.listen(port, host, resolve));
+  const actualPort = (httpServer.address() as AddressInfo).port;
+  options.logger.info({ port: actualPort }, `${options.name} subgraph listening`);
+  return {
+    url: `http://${host}:${actualPort}/graphql`,
+    port: actualPort,
+    stop: async () => {
+      await server.stop();
+    },
+  };
+}

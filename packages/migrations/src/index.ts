@@ -1,0 +1,26 @@
+import type { PlatformMigration, TenantMigration } from './migration';
+import { tenantPlatformMigrations } from './tenant/platform';
+import { identityPlatformMigrations } from './identity/platform';
+import { usageTenantMigrations } from './usage/tenant';
+import { auditTenantMigrations } from './audit/tenant';
+
+export * from './migration';
+
+function inOrder<M extends { id: string }>(migrations: M[]): M[] {
+  const sorted = [...migrations].sort((a, b) => a.id.localeCompare(b.id));
+  const ids = new Set(sorted.map((m) => m.id));
+  if (ids.size !== sorted.length) throw new Error('Duplicate migration id');
+  return sorted;
+}
+
+/** Every subgraph's platform migrations, in the order they run. */
+export const platformMigrations: readonly PlatformMigration[] = inOrder([
+  ...tenantPlatformMigrations,
+  ...identityPlatformMigrations,
+]);
+
+/** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
+export const tenantMigrations: readonly TenantMigration[] = inOrder([
+  ...usageTenantMigrations,
+  ...auditTenantMigrations,
+]);

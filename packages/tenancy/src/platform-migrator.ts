@@ -1,0 +1,47 @@
+import type { DataSource } from 'typeorm';
+import { platformMigrations as allPlatformMigrations, type PlatformMigration } from '@tenantry/migrations';
+import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, quoteIdent } from './naming';
+import { inTransaction } from './unit-of-work';
+
+/** Key for the advisory lock that serialises concurrent `migrate` runs on one database. */
+const MIGRATE_LOCK_KEY = 7_411_031;
+
+/**
+ * Brings the `platform` schema to the latest version in one transaction, under an advisory
+ * lock so two processes starting at once do not race. Returns the ids it applied.
+ */
+export async function migratePlatform(
+  dataSource: DataSource,
+  migrations: readonly PlatformMigration[] = allPlatformMigrations,
+): Promise<string[]> {
+  return inTransaction(dataSource, async (runner) => {
+    await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK_KEY]);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS ${PLATFORM_SCHEMA}`);
+    await runner.query(`SELECT set_config('search_path', $1, true)`, [PLATFORM_SCHEMA]);
+    await runner.query(`
+      CREATE TABLE IF NOT EXISTS ${PLATFORM_SCHEMA}.schema_migrations (
+        id text PRIMARY KEY,
+        owner text NOT NULL,
+        applied_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    // Roles are cluster-wide: another database on the same server may have created it already.
+    await runner.query(`
+      DO $$ BEGIN
+        CREATE ROLE ${quoteIdent(TENANT_GROUP_ROLE)} NOLOGIN;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$`);
+    await runner.query(`GRANT USAGE ON SCHEMA ${PLATFORM_SCHEMA} TO ${quoteIdent(TENANT_GROUP_ROLE)}`);
+
+    const rows: { id: string }[] = await runner.query(`SELECT id FROM ${PLATFORM_SCHEMA}.schema_migrations`);
+    const applied = new Set(rows.map((r) => r.id));
+    const pending = migrations.filter((m) => !applied.has(m.id));
+    for (const migration of pending) {
+      await runner.query(migration.up({ tenantGroupRole: quoteIdent(TENANT_GROUP_ROLE) }));
+      await runner.query(`INSERT INTO ${PLATFORM_SCHEMA}.schema_migrations (id, owner) VALUES ($1, $2)`, [
+        migration.id,
+        migration.owner,
+      ]);
+    }
+    return pending.map((m) => m.id);
+  });
+}

@@ -1,0 +1,74 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { tenantMigrations as allTenantMigrations, type TenantMigration } from '@tenantry/migrations';
+import { BadUserInputError, ConflictError } from '@tenantry/errors';
+import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { applyTenantMigrations } from './tenant-migrator';
+import { inTransaction, pgCode, pgConstraint } from './unit-of-work';
+
+export interface NewTenant {
+  id: string;
+  slug: string;
+  name: string;
+  plan?: string;
+  status?: 'trial' | 'active';
+}
+
+export interface ProvisionOptions {
+  /** Defaults to every subgraph's tenant migrations. */
+  migrations?: readonly TenantMigration[];
+  /**
+   * Runs last, in the same transaction, with platform then the new tenant schema on the
+   * search_path: the place for the first owner's membership and the audit event.
+   */
+  beforeCommit?: (manager: EntityManager) => Promise<void>;
+}
+
+const UNIQUE_VIOLATION = '23505';
+const CHECK_VIOLATION = '23514';
+
+/**
+ * Creates a tenant completely or not at all: registry row, role, schema, every tenant
+ * migration and whatever `beforeCommit` adds, in ONE transaction (PostgreSQL DDL, including
+ * CREATE ROLE, is transactional).
+ */
+export async function provisionTenant(
+  dataSource: DataSource,
+  tenant: NewTenant,
+  options: ProvisionOptions = {},
+): Promise<{ schema: string; applied: string[] }> {
+  const id = assertTenantId(tenant.id);
+  const schema = tenantSchemaName(id);
+  const role = tenantRoleName(id);
+  const migrations = options.migrations ?? allTenantMigrations;
+  try {
+    return await inTransaction(dataSource, async (runner) => {
+      await runner.query(
+        `INSERT INTO ${PLATFORM_SCHEMA}.tenants (id, slug, name, plan, status, schema_version)
+         VALUES ($1, $2, $3, $4, $5, 0)`,
+        [id, tenant.slug, tenant.name, tenant.plan ?? 'free', tenant.status ?? 'active'],
+      );
+      await runner.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)}`);
+      const [{ rolsuper }] = (await runner.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')) as {
+        rolsuper: boolean;
+      }[];
+      // Outside superuser setups the login role needs membership to SET ROLE to the tenant.
+      if (!rolsuper) await runner.query(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
+      await runner.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+      await runner.query(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(role)}`);
+      const applied = await applyTenantMigrations(runner, id, migrations, 0);
+      if (options.beforeCommit) await options.beforeCommit(runner.manager);
+      return { schema, applied };
+    });
+  } catch (error) {
+    if (pgCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'tenants_slug_key') {
+      throw new ConflictError('A tenant with this slug already exists', { field: 'slug' });
+    }
+    if (pgCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'tenants_pkey') {
+      throw new ConflictError('A tenant with this id already exists', { field: 'id' });
+    }
+    if (pgCode(error) === CHECK_VIOLATION && pgConstraint(error)?.startsWith('tenants_')) {
+      throw new BadUserInputError('Tenant fields are invalid', { constraint: pgConstraint(error) });
+    }
+    throw error;
+  }
+}

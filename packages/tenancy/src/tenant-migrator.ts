@@ -1,0 +1,28 @@
+import type { QueryRunner } from 'typeorm';
+import type { TenantMigration } from '@tenantry/migrations';
+import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+
+/**
+ * Applies tenant migrations [from, migrations.length) inside the caller's transaction, with
+ * search_path on the tenant schema so unqualified names land there. Used both by
+ * provisioning (from 0) and by migrate-all (from the recorded version).
+ */
+export async function applyTenantMigrations(
+  runner: QueryRunner,
+  tenantId: string,
+  migrations: readonly TenantMigration[],
+  from: number,
+): Promise<string[]> {
+  const schema = quoteIdent(tenantSchemaName(tenantId));
+  const role = quoteIdent(tenantRoleName(tenantId));
+  await runner.query(`SELECT set_config('search_path', $1, true)`, [`${schema}, ${PLATFORM_SCHEMA}`]);
+  const pending = migrations.slice(from);
+  for (const migration of pending) {
+    await runner.query(migration.up({ schema, role }));
+  }
+  await runner.query(`UPDATE ${PLATFORM_SCHEMA}.tenants SET schema_version = $2 WHERE id = $1`, [
+    tenantId,
+    migrations.length,
+  ]);
+  return pending.map((m) => m.id);
+}

@@ -1,0 +1,7 @@
+import { TenantDomainError, toPublicError } from './tenant/tenant.errors';
+
+/** Maps this subgraph's domain errors onto public codes (applied once, around every root field). */
+export function mapTenantErrors(error: unknown): Error | undefined {
+  if (error instanceof TenantDomainError) return toPublicError(error);
+  return undefined;
+}

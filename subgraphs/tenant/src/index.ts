@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+
+export { loadTenantSubgraphConfig, type TenantSubgraphConfig } from './config';
+export { startTenantSubgraph } from './subgraph';
+export { tenantSubgraphDefinition } from './schema';

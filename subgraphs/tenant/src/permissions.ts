@@ -1,0 +1,13 @@
+import { allow, hasRole, isPlatformAdmin, isAuthenticated, type Rules } from '@tenantry/auth';
+
+export const tenantRules: Rules = {
+  Query: {
+    currentTenant: isAuthenticated,
+  },
+  Mutation: {
+    createTenant: isPlatformAdmin,
+    renameTenant: hasRole('admin'),
+  },
+  // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check.
+  Tenant: allow,
+};

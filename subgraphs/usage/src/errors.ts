@@ -1,0 +1,7 @@
+import { UsageDomainError, toPublicError } from './usage/usage.errors';
+
+/** Maps this subgraph's domain errors onto public codes (applied once, around every root field). */
+export function mapUsageErrors(error: unknown): Error | undefined {
+  if (error instanceof UsageDomainError) return toPublicError(error);
+  return undefined;
+}

@@ -1,0 +1,15 @@
+import type { SubgraphDefinition } from '@tenantry/federation';
+import { mapUsageErrors } from './errors';
+import { usageRules } from './permissions';
+import { resolveTenantUsageReference } from './tenant-usage/tenant-usage.reference';
+import { TenantUsageResolver } from './tenant-usage/tenant-usage.resolver';
+import { TenantUsage } from './tenant-usage/tenant-usage.type';
+import { UsageResolver } from './usage/usage.resolver';
+
+export const usageSubgraphDefinition: SubgraphDefinition = {
+  resolvers: [UsageResolver, TenantUsageResolver],
+  orphanedTypes: [TenantUsage],
+  references: { Tenant: { __resolveReference: resolveTenantUsageReference } },
+  rules: usageRules,
+  mapError: mapUsageErrors,
+};
