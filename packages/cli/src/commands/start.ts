@@ -28,8 +28,9 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
     })();
     return stopping;
   };
-  process.once('SIGINT', () => void shutdown().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void shutdown().then(() => process.exit(0)));
+  // Ctrl-C reaches the whole process group (children included), possibly more than once.
+  process.on('SIGINT', () => void shutdown().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void shutdown().then(() => process.exit(0)));
 
   try {
     const dataSource = createDataSource({ url: db.url, poolSize: config.MIGRATE_CONCURRENCY + 1, applicationName: 'tenantry-start' });

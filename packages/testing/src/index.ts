@@ -1,0 +1,6 @@
+import 'reflect-metadata';
+
+export * from './database';
+export * from './factories';
+export * from './stack';
+export * from './client';

@@ -1,0 +1,88 @@
+import { Writable } from 'node:stream';
+import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken, type AccessTokenClaims, type RequestContextClaims } from '@tenantry/auth';
+import { createLogger, type Logger } from '@tenantry/logging';
+import { loadGatewayConfig, startGateway } from '@tenantry/gateway';
+import { loadTenantSubgraphConfig, startTenantSubgraph } from '@tenantry/subgraph-tenant';
+import { loadIdentitySubgraphConfig, startIdentitySubgraph } from '@tenantry/subgraph-identity';
+import { loadUsageSubgraphConfig, startUsageSubgraph } from '@tenantry/subgraph-usage';
+import { loadAuditSubgraphConfig, startAuditSubgraph } from '@tenantry/subgraph-audit';
+
+export type SubgraphName = 'tenant' | 'identity' | 'usage' | 'audit';
+
+export interface Stack {
+  gatewayUrl: string;
+  gatewayBaseUrl: string;
+  subgraphUrls: Record<SubgraphName, string>;
+  /** Every log line every process wrote, as raw JSON text. */
+  logs: string[];
+  /** An access token as identity would issue it. */
+  token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
+  /** A context token as the gateway would sign it (for calling a subgraph directly). */
+  contextToken: (claims: RequestContextClaims) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+function capturingLogger(service: string, logs: string[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(chunk.toString());
+      done();
+    },
+  });
+  return createLogger(service, 'debug', sink);
+}
+
+/**
+ * The four subgraphs and the gateway in this process, each on its own ephemeral port, talking
+ * real HTTP to each other, on the given database (platform already migrated).
+ */
+export async function startStack(databaseUrl: string, env: Record<string, string> = {}): Promise<Stack> {
+  const logs: string[] = [];
+  const context = await generateSigningJwk();
+  const access = await generateSigningJwk();
+  const common = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: '4',
+    CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
+    ...env,
+  };
+  const tenant = await startTenantSubgraph(loadTenantSubgraphConfig(common), 0, capturingLogger('tenant-subgraph', logs));
+  const identity = await startIdentitySubgraph(
+    loadIdentitySubgraphConfig({ ...common, ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk) }),
+    0,
+    capturingLogger('identity-subgraph', logs),
+  );
+  const usage = await startUsageSubgraph(loadUsageSubgraphConfig(common), 0, capturingLogger('usage-subgraph', logs));
+  const audit = await startAuditSubgraph(loadAuditSubgraphConfig(common), 0, capturingLogger('audit-subgraph', logs));
+  const gateway = await startGateway(
+    loadGatewayConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'debug',
+      PORT: '0',
+      CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
+      TENANT_SUBGRAPH_URL: tenant.url,
+      IDENTITY_SUBGRAPH_URL: identity.url,
+      USAGE_SUBGRAPH_URL: usage.url,
+      AUDIT_SUBGRAPH_URL: audit.url,
+      IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+      ...env,
+    }),
+    capturingLogger('gateway', logs),
+  );
+  const accessKey = await importSigningKey(JSON.stringify(access.privateJwk));
+  const contextKey = await importSigningKey(JSON.stringify(context.privateJwk));
+  return {
+    gatewayUrl: gateway.url,
+    gatewayBaseUrl: gateway.url.replace(/\/graphql$/, ''),
+    subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
+    logs,
+    token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
+    contextToken: (claims) => signContextToken(contextKey, claims),
+    stop: async () => {
+      await gateway.stop();
+      await Promise.all([tenant.stop(), identity.stop(), usage.stop(), audit.stop()]);
+    },
+  };
+}
