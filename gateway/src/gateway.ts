@@ -27,7 +27,10 @@ export interface GatewayHandle {
  * The one public entry: verifies the caller once, resolves the tenant, and forwards a
  * short-lived signed context to every subgraph over HTTP.
  */
-export async function startGateway(config: GatewayConfig, logger: Logger = createLogger('gateway', config.LOG_LEVEL)): Promise<GatewayHandle> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger: Logger = createLogger('gateway', config.LOG_LEVEL),
+): Promise<GatewayHandle> {
   const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
   const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
@@ -93,7 +96,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger = creat
         try {
           caller = await identifyCaller(req.headers, requestId, accessTokenKeys);
         } catch (error) {
-          logger.info({ requestId, code: (error as { extensions?: { code?: string } }).extensions?.code }, 'request refused before execution');
+          logger.info(
+            { requestId, code: (error as { extensions?: { code?: string } }).extensions?.code },
+            'request refused before execution',
+          );
           throw error;
         }
         const log = logger.child({ requestId, tenantId: caller.tenantId, principalId: principalId(caller.principal) });

@@ -26,7 +26,8 @@ const ACTOR_TYPE: Record<Principal['kind'], string> = {
  */
 export async function appendAuditEvent(manager: EntityManager, event: AuditEventInput): Promise<string> {
   const id = randomUUID();
-  const actorType = event.actor.kind === 'user' && event.actor.platformRole && !event.actor.role ? 'platform_staff' : ACTOR_TYPE[event.actor.kind];
+  const actorType =
+    event.actor.kind === 'user' && event.actor.platformRole && !event.actor.role ? 'platform_staff' : ACTOR_TYPE[event.actor.kind];
   await manager.query(
     `INSERT INTO audit_events (id, action, actor_type, actor_id, resource_type, resource_id, changes, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

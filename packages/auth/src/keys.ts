@@ -13,7 +13,10 @@ export interface SigningKey {
 export async function generateSigningJwk(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {
   const { privateKey, publicKey } = await generateKeyPair(SIGNING_ALG, { crv: 'Ed25519', extractable: true });
   const publicJwk = await exportJWK(publicKey);
-  const kid = createHash('sha256').update(publicJwk.x ?? '').digest('base64url').slice(0, 16);
+  const kid = createHash('sha256')
+    .update(publicJwk.x ?? '')
+    .digest('base64url')
+    .slice(0, 16);
   return {
     privateJwk: { ...(await exportJWK(privateKey)), kid, alg: SIGNING_ALG, use: 'sig' },
     publicJwk: { ...publicJwk, kid, alg: SIGNING_ALG, use: 'sig' },

@@ -25,7 +25,10 @@ export const hasRole = (minimum: TenantRole): IRule => {
     existing = rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
       if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
       if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
-      return (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) || new ForbiddenError(`Requires role ${minimum} or higher`);
+      return (
+        (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) ||
+        new ForbiddenError(`Requires role ${minimum} or higher`)
+      );
     });
     roleRules.set(minimum, existing);
   }
@@ -39,7 +42,9 @@ export const isPlatformStaff: IRule = rule('isPlatformStaff', { cache: 'contextu
 
 export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
   if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-  return (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || new ForbiddenError('Requires platform_admin');
+  return (
+    (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || new ForbiddenError('Requires platform_admin')
+  );
 });
 
 export { allow, deny };

@@ -6,9 +6,7 @@ export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-export const postgresUrl = z
-  .string()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
+export const postgresUrl = z.string().refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 
 export const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
 
@@ -27,9 +25,7 @@ export const jwkJson = z.string().refine((v) => {
 }, 'must be a JSON Web Key as JSON (generate with `npm run cli -- keys`)');
 
 /** 32 random bytes, base64: the platform's master key for encrypting secrets at rest. */
-export const masterKey = z
-  .string()
-  .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
+export const masterKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 
 /** What every subgraph process reads; each adds its own port (and keys, where it signs). */
 export const subgraphShape = {
@@ -37,6 +33,8 @@ export const subgraphShape = {
   LOG_LEVEL: logLevel,
   DATABASE_URL: postgresUrl,
   DATABASE_POOL_SIZE: poolSize,
+  /** Interface to listen on; 0.0.0.0 in containers. */
+  HOST: z.string().default('127.0.0.1'),
   /** The gateway's public context key (JWK): subgraphs verify every request with it. */
   CONTEXT_VERIFY_KEY: jwkJson,
 };

@@ -32,8 +32,7 @@ export function errorAndLogPlugin<C extends LoggingContext>(): ApolloServerPlugi
             );
           }
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          const errors =
-            response.body.kind === 'single' ? (response.body.singleResult.errors?.map((e) => e.extensions?.code) ?? []) : [];
+          const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.map((e) => e.extensions?.code) ?? []) : [];
           contextValue.log.info({ operationName, ms: Math.round(ms * 10) / 10, errors }, 'graphql request');
         },
       };

@@ -9,6 +9,7 @@ import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } fro
 export interface SubgraphProcessConfig {
   LOG_LEVEL: string;
   CONTEXT_VERIFY_KEY: string;
+  HOST: string;
 }
 
 export interface SubgraphRuntime<C extends BaseSubgraphContext> {
@@ -46,6 +47,7 @@ export async function runSubgraph<C extends BaseSubgraphContext>(
       ...(runtime.extraRoutes ? { extraRoutes: runtime.extraRoutes } : {}),
     },
     port,
+    config.HOST,
   );
   return {
     ...server,

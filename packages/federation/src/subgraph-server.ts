@@ -106,7 +106,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
   const actualPort = (httpServer.address() as AddressInfo).port;
   options.logger.info({ port: actualPort }, `${options.name} subgraph listening`);
   return {
-    url: `http://${host}:${actualPort}/graphql`,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actualPort}/graphql`,
     port: actualPort,
     stop: async () => {
       await server.stop();

@@ -14,13 +14,7 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 }
 
 /** Every subgraph's platform migrations, in the order they run. */
-export const platformMigrations: readonly PlatformMigration[] = inOrder([
-  ...tenantPlatformMigrations,
-  ...identityPlatformMigrations,
-]);
+export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
-export const tenantMigrations: readonly TenantMigration[] = inOrder([
-  ...usageTenantMigrations,
-  ...auditTenantMigrations,
-]);
+export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations]);

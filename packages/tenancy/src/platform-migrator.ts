@@ -37,10 +37,7 @@ export async function migratePlatform(
     const pending = migrations.filter((m) => !applied.has(m.id));
     for (const migration of pending) {
       await runner.query(migration.up({ tenantGroupRole: quoteIdent(TENANT_GROUP_ROLE) }));
-      await runner.query(`INSERT INTO ${PLATFORM_SCHEMA}.schema_migrations (id, owner) VALUES ($1, $2)`, [
-        migration.id,
-        migration.owner,
-      ]);
+      await runner.query(`INSERT INTO ${PLATFORM_SCHEMA}.schema_migrations (id, owner) VALUES ($1, $2)`, [migration.id, migration.owner]);
     }
     return pending.map((m) => m.id);
   });

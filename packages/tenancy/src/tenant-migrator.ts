@@ -20,9 +20,6 @@ export async function applyTenantMigrations(
   for (const migration of pending) {
     await runner.query(migration.up({ schema, role }));
   }
-  await runner.query(`UPDATE ${PLATFORM_SCHEMA}.tenants SET schema_version = $2 WHERE id = $1`, [
-    tenantId,
-    migrations.length,
-  ]);
+  await runner.query(`UPDATE ${PLATFORM_SCHEMA}.tenants SET schema_version = $2 WHERE id = $1`, [tenantId, migrations.length]);
   return pending.map((m) => m.id);
 }

@@ -14,7 +14,11 @@ export interface RequestOptions {
 }
 
 /** POSTs one GraphQL operation over real HTTP. */
-export async function graphql<T = Record<string, unknown>>(url: string, query: string, options: RequestOptions = {}): Promise<GraphQLResponse<T>> {
+export async function graphql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  options: RequestOptions = {},
+): Promise<GraphQLResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {

@@ -42,8 +42,10 @@ export async function createTestDatabase(options: { poolSize?: number; migrate?:
     dataSource,
     drop: async () => {
       const roles: { rolname: string }[] = await dataSource
-        .query(`SELECT rolname FROM pg_roles WHERE rolname ~ '^tenant_[0-9a-f]{32}_rw$'
-                  AND EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = left(rolname, 39))`)
+        .query(
+          `SELECT rolname FROM pg_roles WHERE rolname ~ '^tenant_[0-9a-f]{32}_rw$'
+                  AND EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = left(rolname, 39))`,
+        )
         .catch(() => []);
       await dataSource.destroy();
       const client = new Client({ connectionString: serverUrl() });

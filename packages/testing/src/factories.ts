@@ -18,7 +18,10 @@ let counter = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${randomUUID().slice(0, 6)}`;
 
 /** A fully provisioned tenant (schema, role, every tenant migration). */
-export async function createTenant(dataSource: DataSource, overrides: Partial<{ slug: string; name: string; plan: string }> = {}): Promise<TestTenant> {
+export async function createTenant(
+  dataSource: DataSource,
+  overrides: Partial<{ slug: string; name: string; plan: string }> = {},
+): Promise<TestTenant> {
   const id = randomUUID();
   const slug = overrides.slug ?? unique('t');
   await provisionTenant(dataSource, { id, slug, name: overrides.name ?? `Tenant ${slug}`, plan: overrides.plan ?? 'free' });
@@ -26,7 +29,12 @@ export async function createTenant(dataSource: DataSource, overrides: Partial<{ 
 }
 
 /** A person who belongs to `tenantId` with `role`. */
-export async function createMember(dataSource: DataSource, tenantId: string, role: TenantRole, email = `${unique('u')}@example.test`): Promise<TestUser> {
+export async function createMember(
+  dataSource: DataSource,
+  tenantId: string,
+  role: TenantRole,
+  email = `${unique('u')}@example.test`,
+): Promise<TestUser> {
   return dataSource.transaction(async (manager) => {
     const user = await ensureUser(manager, { email, displayName: email.split('@')[0]! });
     await addMembership(manager, tenantId, user.id, role);
@@ -35,7 +43,10 @@ export async function createMember(dataSource: DataSource, tenantId: string, rol
 }
 
 /** A platform staff account (no membership). */
-export async function createStaff(dataSource: DataSource, platformRole: 'platform_admin' | 'support' = 'platform_admin'): Promise<TestUser> {
+export async function createStaff(
+  dataSource: DataSource,
+  platformRole: 'platform_admin' | 'support' = 'platform_admin',
+): Promise<TestUser> {
   return dataSource.transaction(async (manager) => {
     const user = await ensureUser(manager, { email: `${unique('staff')}@example.test`, displayName: 'Staff', platformRole });
     return { id: user.id, email: user.email };

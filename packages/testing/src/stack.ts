@@ -1,5 +1,12 @@
 import { Writable } from 'node:stream';
-import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken, type AccessTokenClaims, type RequestContextClaims } from '@tenantry/auth';
+import {
+  generateSigningJwk,
+  importSigningKey,
+  issueAccessToken,
+  signContextToken,
+  type AccessTokenClaims,
+  type RequestContextClaims,
+} from '@tenantry/auth';
 import { createLogger, type Logger } from '@tenantry/logging';
 import { loadGatewayConfig, startGateway } from '@tenantry/gateway';
 import { loadTenantSubgraphConfig, startTenantSubgraph } from '@tenantry/subgraph-tenant';

@@ -13,5 +13,10 @@ export function startAuditSubgraph(config: AuditSubgraphConfig, port = config.AU
     entities: [AuditEventEntity],
     applicationName: 'tenantry-audit',
   });
-  return runSubgraph({ name: 'audit', dataSource, definition: auditSubgraphDefinition, createContext: createAuditContext }, config, port, logger);
+  return runSubgraph(
+    { name: 'audit', dataSource, definition: auditSubgraphDefinition, createContext: createAuditContext },
+    config,
+    port,
+    logger,
+  );
 }

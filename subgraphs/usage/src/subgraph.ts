@@ -13,5 +13,10 @@ export function startUsageSubgraph(config: UsageSubgraphConfig, port = config.US
     entities: [UsageCounterEntity],
     applicationName: 'tenantry-usage',
   });
-  return runSubgraph({ name: 'usage', dataSource, definition: usageSubgraphDefinition, createContext: createUsageContext }, config, port, logger);
+  return runSubgraph(
+    { name: 'usage', dataSource, definition: usageSubgraphDefinition, createContext: createUsageContext },
+    config,
+    port,
+    logger,
+  );
 }

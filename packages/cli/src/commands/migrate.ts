@@ -25,7 +25,8 @@ export async function migrateCommand(args: string[], config: CliConfig): Promise
       concurrency,
       ...(tenantIds.length ? { tenantIds } : {}),
       onProgress: (outcome, done, total) => {
-        const detail = outcome.status === 'failed' ? ` — ${outcome.error}` : outcome.status === 'migrated' ? ` (${outcome.applied.join(', ')})` : '';
+        const detail =
+          outcome.status === 'failed' ? ` — ${outcome.error}` : outcome.status === 'migrated' ? ` (${outcome.applied.join(', ')})` : '';
         say(`[${done}/${total}] tenant ${outcome.tenantId}: ${outcome.status}${detail} in ${outcome.ms} ms`);
       },
     });

@@ -56,12 +56,18 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
     };
     const subgraphs = [
       { name: 'tenant', port: config.TENANT_PORT, extra: { TENANT_PORT: String(config.TENANT_PORT) } },
-      { name: 'identity', port: config.IDENTITY_PORT, extra: { IDENTITY_PORT: String(config.IDENTITY_PORT), ACCESS_TOKEN_SIGNING_KEY: keys.ACCESS_TOKEN_SIGNING_KEY } },
+      {
+        name: 'identity',
+        port: config.IDENTITY_PORT,
+        extra: { IDENTITY_PORT: String(config.IDENTITY_PORT), ACCESS_TOKEN_SIGNING_KEY: keys.ACCESS_TOKEN_SIGNING_KEY },
+      },
       { name: 'usage', port: config.USAGE_PORT, extra: { USAGE_PORT: String(config.USAGE_PORT) } },
       { name: 'audit', port: config.AUDIT_PORT, extra: { AUDIT_PORT: String(config.AUDIT_PORT) } },
     ];
     for (const s of subgraphs) {
-      processes.push(startProcess(`${s.name} subgraph`, path.join(REPO_ROOT, 'subgraphs', s.name, 'dist', 'main.js'), { ...common, ...s.extra }));
+      processes.push(
+        startProcess(`${s.name} subgraph`, path.join(REPO_ROOT, 'subgraphs', s.name, 'dist', 'main.js'), { ...common, ...s.extra }),
+      );
     }
     await Promise.all(subgraphs.map((s, i) => waitForHealthy(processes[i]!, `http://127.0.0.1:${s.port}/healthz`)));
 
@@ -86,7 +92,11 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
     if (!config.production) say(`Apollo Sandbox: open http://${host}:${config.PORT}/graphql in a browser`);
     if (demo) {
       const signingKey = await importSigningKey(keys.ACCESS_TOKEN_SIGNING_KEY);
-      const token = await issueAccessToken(signingKey, { userId: demo.ownerId, tenantId: demo.tenantId, role: 'owner' }, DEV_TOKEN_TTL_SECONDS);
+      const token = await issueAccessToken(
+        signingKey,
+        { userId: demo.ownerId, tenantId: demo.tenantId, role: 'owner' },
+        DEV_TOKEN_TTL_SECONDS,
+      );
       say(`demo tenant ${demo.tenantId} ${demo.created ? 'created' : 'found'}; owner ${DEMO_OWNER_EMAIL}`);
       say('paste this into Sandbox → Headers (valid 12 h, development only):');
       process.stdout.write(`\n{"Authorization": "Bearer ${token}"}\n\n`);

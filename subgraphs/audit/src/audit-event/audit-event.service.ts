@@ -26,7 +26,10 @@ export class AuditEventService {
     }
     const beforeSeq = after ? decodeCursor(after) : undefined;
     const rows = await this.db.tenant((m) => {
-      const query = m.createQueryBuilder(AuditEventEntity, 'e').orderBy('e.seq', 'DESC').limit(first + 1);
+      const query = m
+        .createQueryBuilder(AuditEventEntity, 'e')
+        .orderBy('e.seq', 'DESC')
+        .limit(first + 1);
       if (beforeSeq) query.where('e.seq < :beforeSeq', { beforeSeq });
       return query.getMany();
     });

@@ -12,16 +12,17 @@ const MAX_PAGE = 100;
 @Resolver(() => Membership)
 export class MembershipResolver {
   @Query(() => [Membership], { description: "Members of the request's tenant" })
-  async members(
-    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
-    @Ctx() ctx: IdentityContext,
-  ): Promise<Membership[]> {
-    if (first < 1 || first > MAX_PAGE) throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE}`, { field: 'first', max: MAX_PAGE });
+  async members(@Arg('first', () => Int, { defaultValue: 50 }) first: number, @Ctx() ctx: IdentityContext): Promise<Membership[]> {
+    if (first < 1 || first > MAX_PAGE)
+      throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE}`, { field: 'first', max: MAX_PAGE });
     return (await ctx.memberships.list(first)).map(toMembership);
   }
 
   @Mutation(() => Membership)
-  async changeMemberRole(@Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput, @Ctx() ctx: IdentityContext): Promise<Membership> {
+  async changeMemberRole(
+    @Arg('input', () => ChangeMemberRoleInput) input: ChangeMemberRoleInput,
+    @Ctx() ctx: IdentityContext,
+  ): Promise<Membership> {
     return toMembership(await ctx.memberships.changeRole(input.userId, input.role, ctx));
   }
 

@@ -61,6 +61,11 @@ export class MembershipService {
 }
 
 /** Adds a membership inside the caller's transaction (provisioning's first owner, seeding). */
-export async function addMembership(manager: import('typeorm').EntityManager, tenantId: string, userId: string, role: TenantRole): Promise<void> {
+export async function addMembership(
+  manager: import('typeorm').EntityManager,
+  tenantId: string,
+  userId: string,
+  role: TenantRole,
+): Promise<void> {
   await manager.query(`INSERT INTO platform.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)`, [tenantId, userId, role]);
 }

@@ -17,7 +17,10 @@ export interface Actor {
 
 export function validateSlug(slug: string): string {
   if (!SLUG.test(slug)) {
-    throw new TenantDomainError(TenantErrorCode.INVALID_SLUG, 'Slug must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash');
+    throw new TenantDomainError(
+      TenantErrorCode.INVALID_SLUG,
+      'Slug must be 1-63 lower-case letters, digits or dashes, not starting or ending with a dash',
+    );
   }
   return slug;
 }

@@ -31,7 +31,8 @@ export class UsageService {
    * records the audit event in the same transaction.
    */
   async record(resource: string, amount: number, actor: Actor): Promise<UsageCounterEntity> {
-    if (!RESOURCE.test(resource)) throw new UsageDomainError(UsageErrorCode.INVALID_RESOURCE, 'Resource must be a lower-case code like api_calls');
+    if (!RESOURCE.test(resource))
+      throw new UsageDomainError(UsageErrorCode.INVALID_RESOURCE, 'Resource must be a lower-case code like api_calls');
     if (!Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT) {
       throw new UsageDomainError(UsageErrorCode.INVALID_AMOUNT, `Amount must be a whole number from 1 to ${MAX_AMOUNT}`);
     }
