@@ -1,4 +1,13 @@
-import { createTenant, createMember, createTestDatabase, errorCodes, graphql, startStack, type Stack, type TestDatabase } from '@tenantry/testing';
+import {
+  createTenant,
+  createMember,
+  createTestDatabase,
+  errorCodes,
+  graphql,
+  startStack,
+  type Stack,
+  type TestDatabase,
+} from '@tenantry/testing';
 
 describe('smoke', () => {
   let db: TestDatabase;
