@@ -48,7 +48,9 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
   const subgraphSchema = buildSubgraphSchema({ typeDefs, resolvers });
   const federationFields = ['_service', '_entities'].filter((f) => subgraphSchema.getQueryType()?.getFields()[f]);
   const guard = permissions(definition.rules, federationFields);
-  const middlewares = definition.mapError ? [errorMapping(definition.mapError), guard] : [guard];
+  // Shield (allowExternalErrors) returns a resolver's error instead of re-throwing it, so the
+  // domain-error mapping must sit inside it, next to the resolver.
+  const middlewares = definition.mapError ? [guard, errorMapping(definition.mapError)] : [guard];
   return {
     schema: applyMiddleware(subgraphSchema, ...middlewares),
     sdl: printSubgraphSchema(subgraphSchema),

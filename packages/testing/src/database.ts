@@ -27,13 +27,16 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** A fresh database per test file, so files never see each other's tenants. */
-export async function createTestDatabase(options: { poolSize?: number; migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { poolSize?: number; migrate?: boolean; serverUrl?: string } = {},
+): Promise<TestDatabase> {
+  const server = options.serverUrl ?? serverUrl();
   const name = `tenantry_test_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl() });
+  const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = withDatabase(serverUrl(), name);
+  const url = withDatabase(server, name);
   const dataSource = createDataSource({ url, poolSize: options.poolSize ?? 5, applicationName: 'tenantry-test' });
   await dataSource.initialize();
   if (options.migrate !== false) await migratePlatform(dataSource);
@@ -48,7 +51,7 @@ export async function createTestDatabase(options: { poolSize?: number; migrate?:
         )
         .catch(() => []);
       await dataSource.destroy();
-      const client = new Client({ connectionString: serverUrl() });
+      const client = new Client({ connectionString: server });
       await client.connect();
       try {
         await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
