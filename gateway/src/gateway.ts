@@ -63,6 +63,12 @@ export async function startGateway(
   });
   await server.start();
 
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers);
+    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = requestId;
+    next();
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
@@ -79,12 +85,6 @@ export async function startGateway(
     );
     const ready = checks.every(([, status]) => status === 'ready');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
-  });
-  app.use((req, res, next) => {
-    const requestId = requestIdFrom(req.headers);
-    res.setHeader('x-request-id', requestId);
-    res.locals.requestId = requestId;
-    next();
   });
   app.use(
     '/graphql',

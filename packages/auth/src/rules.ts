@@ -63,6 +63,8 @@ export function permissions(rules: IRules, federationQueryFields: string[] = ['_
     {
       ...tree,
       Query: { ...federation, ...(tree.Query ?? {}) },
+      // `_service { sdl }`: the field's type needs a rule too, or deny-by-default hides the SDL.
+      ...(federationQueryFields.includes('_service') ? { _Service: allow } : {}),
     } as IRules,
     {
       fallbackRule: deny,

@@ -87,7 +87,8 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
         try {
           claims = await verifyContextToken(options.contextVerifyKey, typeof header === 'string' ? header : undefined);
         } catch (error) {
-          options.logger.warn({ requestId: req.headers['x-request-id'] ?? randomUUID() }, 'refused call without valid gateway context');
+          // Nothing from an unverified caller is logged verbatim.
+          options.logger.warn({ refusalId: randomUUID(), remote: req.socket.remoteAddress }, 'refused call without valid gateway context');
           throw new GraphQLError((error as Error).message, {
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });

@@ -1,5 +1,6 @@
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
+import { StatementCountingLogger } from './statement-counter';
 
 export interface DataSourceOptions {
   url: string;
@@ -20,7 +21,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     entities: options.entities ?? [],
     synchronize: false,
     migrationsRun: false,
-    logging: false,
+    logger: new StatementCountingLogger(options.applicationName ?? 'tenantry'),
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: options.applicationName ?? 'tenantry',
     extra: { max: options.poolSize, idleTimeoutMillis: 30_000 },

@@ -7,3 +7,4 @@ export * from './tenant-migrator';
 export * from './provision';
 export * from './migrate-tenants';
 export * from './request-database';
+export * from './statement-counter';

@@ -1,0 +1,49 @@
+import { generateSigningJwk } from '@tenantry/auth';
+import { ConfigError } from '@tenantry/config';
+import { loadGatewayConfig } from './config';
+
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError, but the configuration loaded');
+}
+
+describe('loadGatewayConfig', () => {
+  it('fails on an empty environment, naming CONTEXT_SIGNING_KEY', () => {
+    const problems = problemsOf(() => loadGatewayConfig({}));
+    expect(problems).toEqual([expect.stringMatching(/^CONTEXT_SIGNING_KEY: .*not set/)]);
+  });
+
+  it('refuses a signing key that is not a JWK, without echoing it', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ CONTEXT_SIGNING_KEY: 'private-key-material' }));
+    expect(problems).toEqual([expect.stringMatching(/^CONTEXT_SIGNING_KEY: /)]);
+    expect(problems.join('\n')).not.toContain('private-key-material');
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ PORT: 'x', TENANT_SUBGRAPH_URL: 'not a url', NODE_ENV: 'prod' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONTEXT_SIGNING_KEY', 'NODE_ENV', 'PORT', 'TENANT_SUBGRAPH_URL']);
+  });
+
+  it('loads with only a signing key, defaulting to local subgraphs and development', async () => {
+    const { privateJwk } = await generateSigningJwk();
+    const config = loadGatewayConfig({ CONTEXT_SIGNING_KEY: JSON.stringify(privateJwk) });
+    expect(config.production).toBe(false);
+    expect(config.PORT).toBe(4000);
+    expect(config.subgraphUrls).toEqual({
+      tenant: 'http://127.0.0.1:4001/graphql',
+      identity: 'http://127.0.0.1:4002/graphql',
+      usage: 'http://127.0.0.1:4003/graphql',
+      audit: 'http://127.0.0.1:4004/graphql',
+    });
+  });
+
+  it('marks NODE_ENV=production as production', async () => {
+    const { privateJwk } = await generateSigningJwk();
+    expect(loadGatewayConfig({ NODE_ENV: 'production', CONTEXT_SIGNING_KEY: JSON.stringify(privateJwk) }).production).toBe(true);
+  });
+});
