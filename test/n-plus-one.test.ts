@@ -1,0 +1,77 @@
+import { statementCounts } from '@tenantry/tenancy';
+import {
+  createMember,
+  createTenant,
+  createTestDatabase,
+  errorCodes,
+  graphql,
+  startStack,
+  type Stack,
+  type TestDatabase,
+} from '@tenantry/testing';
+
+const MEMBERS_QUERY = `{
+  members(first: 100) {
+    role
+    user { email }
+    tenant { slug name usage { resource used } }
+  }
+}`;
+
+/** SQL statements each subgraph's pool sent while `work` ran. */
+async function statementsDuring(work: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = statementCounts();
+  await work();
+  const after = statementCounts();
+  const names = ['tenantry-tenant', 'tenantry-identity', 'tenantry-usage', 'tenantry-audit'];
+  return Object.fromEntries(names.map((name) => [name, (after[name] ?? 0) - (before[name] ?? 0)]));
+}
+
+describe('a federated member list costs a constant number of SQL statements', () => {
+  let db: TestDatabase;
+  let stack: Stack;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    stack = await startStack(db.url);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await db?.drop();
+  });
+
+  async function tenantWithMembers(count: number) {
+    const tenant = await createTenant(db.dataSource);
+    const owner = await createMember(db.dataSource, tenant.id, 'owner');
+    for (let i = 1; i < count; i++) await createMember(db.dataSource, tenant.id, 'member');
+    const token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    await graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 1 }) { used } }', { token });
+    return { tenant, token };
+  }
+
+  it('is the same for 5 members and for 60 members, per subgraph', async () => {
+    const small = await tenantWithMembers(5);
+    const large = await tenantWithMembers(60);
+
+    let smallResult: Awaited<ReturnType<typeof graphql>> | undefined;
+    let largeResult: Awaited<ReturnType<typeof graphql>> | undefined;
+    const smallCounts = await statementsDuring(async () => {
+      smallResult = await graphql(stack.gatewayUrl, MEMBERS_QUERY, { token: small.token });
+    });
+    const largeCounts = await statementsDuring(async () => {
+      largeResult = await graphql(stack.gatewayUrl, MEMBERS_QUERY, { token: large.token });
+    });
+
+    expect(errorCodes(smallResult!)).toEqual([]);
+    expect(errorCodes(largeResult!)).toEqual([]);
+    const members = (largeResult!.body.data as { members: { user: { email: string }; tenant: { slug: string; usage: unknown[] } }[] })
+      .members;
+    expect(members).toHaveLength(60);
+    expect(
+      members.every((m) => m.user.email.endsWith('@example.test') && m.tenant.slug === large.tenant.slug && m.tenant.usage.length === 1),
+    ).toBe(true);
+
+    expect(largeCounts).toEqual(smallCounts);
+    // Each unit of work is BEGIN + tenant switch + reads + COMMIT; a handful per subgraph, not one per member.
+    for (const count of Object.values(largeCounts)) expect(count).toBeLessThanOrEqual(12);
+  });
+});
