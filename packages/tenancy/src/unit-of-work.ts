@@ -6,6 +6,8 @@ export type Work<T> = (manager: EntityManager) => Promise<T>;
 
 /** PostgreSQL's "role does not exist": the tenant was never provisioned (or is purged). */
 const UNDEFINED_ROLE = '42704';
+/** What set_config('role', …) raises for a role that does not exist. */
+const INVALID_PARAMETER_VALUE = '22023';
 
 /**
  * Runs `work` in one transaction on a pooled connection, switched to the tenant:
@@ -19,14 +21,14 @@ export async function withTenant<T>(dataSource: DataSource, tenantId: string, wo
   const schema = tenantSchemaName(tenantId);
   const role = tenantRoleName(tenantId);
   return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
-      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
-      tenantId,
-    ]);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter.
     try {
-      await runner.query(`SET LOCAL ROLE ${quoteIdent(role)}`);
+      await runner.query(
+        `SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true), set_config('role', $3, true)`,
+        [`${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`, tenantId, role],
+      );
     } catch (error) {
-      if (pgCode(error) === UNDEFINED_ROLE) throw new NotFoundError('Tenant');
+      if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
       throw error;
     }
     return work(runner.manager);
