@@ -27,8 +27,8 @@ export const identityPlatformMigrations: PlatformMigration[] = [
 
       ALTER TABLE platform.memberships ENABLE ROW LEVEL SECURITY;
       CREATE POLICY memberships_own_tenant ON platform.memberships TO ${tenantGroupRole}
-        USING (tenant_id = nullif(current_setting('tenantry.tenant_id', true), '')::uuid)
-        WITH CHECK (tenant_id = nullif(current_setting('tenantry.tenant_id', true), '')::uuid);
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
       GRANT SELECT, INSERT, UPDATE, DELETE ON platform.memberships TO ${tenantGroupRole};
 
       -- A tenant sees the people who belong to it, nobody else.
@@ -37,7 +37,7 @@ export const identityPlatformMigrations: PlatformMigration[] = [
         USING (EXISTS (
           SELECT 1 FROM platform.memberships m
           WHERE m.user_id = users.id
-            AND m.tenant_id = nullif(current_setting('tenantry.tenant_id', true), '')::uuid
+            AND m.tenant_id = platform.current_tenant_id()
         ));
       GRANT SELECT ON platform.users TO ${tenantGroupRole};
     `,
