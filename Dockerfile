@@ -8,6 +8,7 @@ COPY packages ./packages
 COPY subgraphs ./subgraphs
 COPY gateway ./gateway
 COPY schema ./schema
+COPY config ./config
 COPY tsconfig.base.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
 

@@ -13,6 +13,7 @@ const moduleNameMapper = {
 };
 
 module.exports = {
+  testTimeout: 60000,
   projects: [
     {
       displayName: 'unit',
@@ -29,7 +30,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/subgraphs/*/test/**/*.test.ts'],
       globalSetup: '<rootDir>/packages/testing/dist/global-setup.js',
       globalTeardown: '<rootDir>/packages/testing/dist/global-teardown.js',
-      testTimeout: 60000,
     },
   ],
 };
