@@ -3,6 +3,7 @@ import { tenantPlatformMigrations } from './tenant/platform';
 import { identityPlatformMigrations } from './identity/platform';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
+import { usageQuotaTenantMigrations } from './usage/tenant-quota';
 
 export * from './migration';
 
@@ -17,4 +18,8 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
-export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations]);
+export const tenantMigrations: readonly TenantMigration[] = inOrder([
+  ...usageTenantMigrations,
+  ...auditTenantMigrations,
+  ...usageQuotaTenantMigrations,
+]);

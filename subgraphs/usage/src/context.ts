@@ -2,20 +2,24 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
+import { QuotaService, type QuotaDependencies } from './quota/quota.service';
 import type { UsageCounterEntity } from './usage/usage-counter.entity';
 import { UsageService } from './usage/usage.service';
 
 export interface UsageContext extends BaseSubgraphContext {
   usage: UsageService;
+  quotas: QuotaService;
   /** Per request: the current tenant's counters, read once however many times they are asked for. */
   currentUsage: DataLoader<string, UsageCounterEntity[]>;
 }
 
-export function createUsageContext(base: BaseSubgraphContext, dataSource: DataSource): UsageContext {
-  const usage = new UsageService(new RequestDatabase(dataSource, base.tenantId));
+export function createUsageContext(base: BaseSubgraphContext, dataSource: DataSource, deps: QuotaDependencies): UsageContext {
+  const db = new RequestDatabase(dataSource, base.tenantId);
+  const usage = new UsageService(db);
   return {
     ...base,
     usage,
+    quotas: new QuotaService(db, deps),
     currentUsage: new DataLoader(async (tenantIds) => {
       const counters = await usage.currentPeriod();
       return tenantIds.map(() => counters);

@@ -5,9 +5,10 @@ import { resolveTenantUsageReference } from './tenant-usage/tenant-usage.referen
 import { TenantUsageResolver } from './tenant-usage/tenant-usage.resolver';
 import { TenantUsage } from './tenant-usage/tenant-usage.type';
 import { UsageResolver } from './usage/usage.resolver';
+import { QuotaResolver } from './quota/quota.resolver';
 
 export const usageSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [UsageResolver, TenantUsageResolver],
+  resolvers: [UsageResolver, TenantUsageResolver, QuotaResolver],
   orphanedTypes: [TenantUsage],
   references: { Tenant: { __resolveReference: resolveTenantUsageReference } },
   rules: usageRules,
