@@ -5,6 +5,9 @@ export const usageRules: Rules = {
     usageCounters: hasRole('viewer'),
     quotas: hasRole('viewer'),
     checkQuota: hasRole('member'),
+    usageHistory: hasRole('viewer'),
+    billingReport: hasRole('admin'),
+    tenantHealth: hasRole('viewer'),
   },
   Mutation: {
     recordUsage: hasRole('member'),
@@ -14,5 +17,9 @@ export const usageRules: Rules = {
   UsageCounter: allow,
   QuotaStatus: allow,
   QuotaCheck: allow,
+  UsageBucket: allow,
+  BillingReport: allow,
+  BillingLine: allow,
+  TenantHealth: allow,
   Tenant: { id: allow, usage: hasRole('viewer') },
 };

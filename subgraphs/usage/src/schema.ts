@@ -6,9 +6,10 @@ import { TenantUsageResolver } from './tenant-usage/tenant-usage.resolver';
 import { TenantUsage } from './tenant-usage/tenant-usage.type';
 import { UsageResolver } from './usage/usage.resolver';
 import { QuotaResolver } from './quota/quota.resolver';
+import { UsageReportResolver } from './report/report.resolver';
 
 export const usageSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [UsageResolver, TenantUsageResolver, QuotaResolver],
+  resolvers: [UsageResolver, TenantUsageResolver, QuotaResolver, UsageReportResolver],
   orphanedTypes: [TenantUsage],
   references: { Tenant: { __resolveReference: resolveTenantUsageReference } },
   rules: usageRules,

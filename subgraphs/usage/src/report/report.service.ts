@@ -1,0 +1,119 @@
+import type { PlanCatalog } from '@tenantry/plans';
+import type { RequestDatabase } from '@tenantry/tenancy';
+import { BadUserInputError } from '@tenantry/errors';
+import { periodWindow, type Clock } from '../quota/period';
+import { resourceLimits } from '../quota/plan-limits';
+
+const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const MAX_BUCKETS = 2000;
+const BUCKET_MS = { hour: 3_600_000, day: 86_400_000, month: 31 * 86_400_000 } as const;
+
+export type Bucket = keyof typeof BUCKET_MS;
+
+export interface HealthReport {
+  status: 'healthy' | 'warning' | 'critical';
+  reasons: string[];
+}
+
+export class UsageReportService {
+  constructor(
+    private readonly db: RequestDatabase,
+    private readonly catalog: PlanCatalog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Granted and refused units per UTC bucket, from the stored usage events. */
+  async history(resource: string, bucket: Bucket, from: Date, to: Date) {
+    if (!(from < to)) throw new BadUserInputError('from must be before to', { field: 'from' });
+    if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_BUCKETS) {
+      throw new BadUserInputError(`At most ${MAX_BUCKETS} buckets per request`, { field: 'bucket', max: MAX_BUCKETS });
+    }
+    const rows: { start: Date; granted: string; refused: string }[] = await this.db.tenant((m) =>
+      m.query(
+        `SELECT date_trunc($2, occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start,
+                coalesce(sum(amount) FILTER (WHERE outcome = 'granted'), 0) AS granted,
+                coalesce(sum(amount) FILTER (WHERE outcome = 'refused'), 0) AS refused
+         FROM usage_events
+         WHERE resource = $1 AND occurred_at >= $3 AND occurred_at < $4
+         GROUP BY 1 ORDER BY 1`,
+        [resource, bucket, from, to],
+      ),
+    );
+    return rows.map((r) => ({ start: r.start, granted: Number(r.granted), refused: Number(r.refused) }));
+  }
+
+  /**
+   * The bill for a month: plan price plus overage per resource, computed from stored usage
+   * (monthly resources from that month's granted events, absolute ones from their counter).
+   */
+  async billing(month: string) {
+    const match = MONTH.exec(month);
+    if (!match) throw new BadUserInputError('month must be YYYY-MM', { field: 'month' });
+    const start = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
+    const end = new Date(Date.UTC(Number(match[1]), Number(match[2]), 1));
+    return this.db.tenant(async (m) => {
+      const [{ plan: planCode }] = (await m.query('SELECT plan FROM platform.tenants WHERE id = platform.current_tenant_id()')) as {
+        plan: string;
+      }[];
+      const plan = this.catalog.plans.find((p) => p.code === planCode)!;
+      const billable = Object.entries(this.catalog.resources).filter(([, r]) => r.period === 'month' || r.period === 'absolute');
+      const lines = [];
+      for (const [resource, declared] of billable) {
+        const rows: { used: string }[] =
+          declared.period === 'month'
+            ? await m.query(
+                `SELECT coalesce(sum(amount), 0) AS used FROM usage_events
+                 WHERE resource = $1 AND outcome = 'granted' AND occurred_at >= $2 AND occurred_at < $3`,
+                [resource, start, end],
+              )
+            : await m.query(`SELECT coalesce(max(used), 0) AS used FROM usage_counters WHERE resource = $1`, [resource]);
+        const used = Number(rows[0]!.used);
+        const quota = plan.quotas[resource];
+        const included = quota === undefined ? 0 : quota;
+        const overageUnits = included === null ? 0 : Math.max(0, used - included);
+        const unitCents = plan.overageCents[resource] ?? 0;
+        lines.push({ resource, included, used, overageUnits, overageUnitCents: unitCents, overageCents: round2(overageUnits * unitCents) });
+      }
+      const totalCents = round2(plan.priceCents + lines.reduce((sum, l) => sum + l.overageCents, 0));
+      return { month, plan: plan.code, planPriceCents: plan.priceCents, lines, totalCents };
+    });
+  }
+
+  /** healthy / warning / critical from utilisation and the last hour's refusals, with the reasons. */
+  async health(): Promise<HealthReport> {
+    const now = this.clock.now();
+    const hourAgo = new Date(now.getTime() - 3_600_000);
+    return this.db.tenant(async (m) => {
+      const limits = await resourceLimits(m, this.catalog);
+      const reasons: { level: 'warning' | 'critical'; text: string }[] = [];
+      for (const limit of limits) {
+        if (limit.limit === null || limit.limit === 0) continue;
+        const window = periodWindow(limit.period, now);
+        const rows: { used: string }[] = await m.query('SELECT used FROM usage_counters WHERE resource = $1 AND period_start = $2', [
+          limit.resource,
+          window.start,
+        ]);
+        const utilisation = Number(rows[0]?.used ?? 0) / limit.limit;
+        if (utilisation >= 0.95) reasons.push({ level: 'critical', text: `${limit.resource} at ${pct(utilisation)} of its limit` });
+        else if (utilisation >= 0.8) reasons.push({ level: 'warning', text: `${limit.resource} at ${pct(utilisation)} of its limit` });
+      }
+      const [recent] = (await m.query(
+        `SELECT count(*) FILTER (WHERE outcome = 'refused')::int AS refused, count(*)::int AS total
+         FROM usage_events WHERE occurred_at >= $1`,
+        [hourAgo],
+      )) as { refused: number; total: number }[];
+      if (recent && recent.refused > 0) {
+        const rate = recent.refused / recent.total;
+        reasons.push({
+          level: rate >= 0.2 ? 'critical' : 'warning',
+          text: `${recent.refused} of ${recent.total} consumption requests refused in the last hour (${pct(rate)})`,
+        });
+      }
+      const status = reasons.some((r) => r.level === 'critical') ? 'critical' : reasons.length ? 'warning' : 'healthy';
+      return { status, reasons: reasons.map((r) => r.text) };
+    });
+  }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const pct = (n: number) => `${Math.round(n * 100)}%`;
