@@ -24,6 +24,11 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       CONTEXT_SIGNING_KEY: vars.jwkJson,
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       BODY_LIMIT: z.string().default('1mb'),
+      /** Shared rate-limit buckets across gateway replicas; in memory when unset. */
+      REDIS_URL: vars.redisUrl.optional(),
+      RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true'),
+      RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number().int().min(1).default(3600),
+      RATE_LIMIT_BURST_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     },
     env,
   );

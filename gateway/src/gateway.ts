@@ -16,6 +16,10 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { identifyCaller, requestIdFrom } from './request-context';
 import { SignedContextDataSource } from './subgraph-data-source';
+import { RateLimiter } from './rate-limit/rate-limit';
+import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
+import { MemoryTokenBuckets } from './rate-limit/token-bucket';
+import { loadPlanCatalog } from '@tenantry/plans';
 
 export interface GatewayHandle {
   url: string;
@@ -34,6 +38,18 @@ export async function startGateway(
   const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
   const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
+  const buckets =
+    config.RATE_LIMIT_ENABLED === 'true'
+      ? config.REDIS_URL
+        ? new RedisTokenBuckets(config.REDIS_URL)
+        : new MemoryTokenBuckets()
+      : undefined;
+  const rateLimiter = buckets
+    ? new RateLimiter(buckets, loadPlanCatalog(), {
+        anonymousPerHour: config.RATE_LIMIT_ANONYMOUS_PER_HOUR,
+        burstSeconds: config.RATE_LIMIT_BURST_SECONDS,
+      })
+    : undefined;
 
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -95,6 +111,7 @@ export async function startGateway(
         let caller;
         try {
           caller = await identifyCaller(req.headers, requestId, accessTokenKeys);
+          await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
         } catch (error) {
           logger.info(
             { requestId, code: (error as { extensions?: { code?: string } }).extensions?.code },
@@ -118,6 +135,7 @@ export async function startGateway(
     port,
     stop: async () => {
       await server.stop();
+      await buckets?.close();
     },
   };
 }

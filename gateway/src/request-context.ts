@@ -11,6 +11,8 @@ export interface Caller {
   requestId: string;
   tenantId?: string;
   principal: Principal;
+  /** The tenant's plan as the access token states it (for the rate limit). */
+  plan?: string;
 }
 
 /** Keeps a caller's request id when it is safe to log, otherwise issues one. */
@@ -49,7 +51,7 @@ export async function identifyCaller(headers: IncomingHttpHeaders, requestId: st
     ...(claims.role && claims.tenantId ? { role: claims.role } : {}),
     ...(claims.platformRole ? { platformRole: claims.platformRole } : {}),
   };
-  return { requestId, principal, ...(tenantId ? { tenantId } : {}) };
+  return { requestId, principal, ...(tenantId ? { tenantId } : {}), ...(claims.plan && claims.tenantId ? { plan: claims.plan } : {}) };
 }
 
 function withStatus(error: TenantryError): TenantryError {

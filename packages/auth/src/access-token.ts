@@ -12,10 +12,12 @@ export interface AccessTokenClaims {
   tenantId?: string;
   role?: TenantRole;
   platformRole?: PlatformRole;
+  /** The tenant's plan code when issued: the gateway's rate limit reads it (refreshed with the token). */
+  plan?: string;
 }
 
 export async function issueAccessToken(key: SigningKey, claims: AccessTokenClaims, ttlSeconds: number): Promise<string> {
-  return new SignJWT({ tid: claims.tenantId, role: claims.role, prole: claims.platformRole })
+  return new SignJWT({ tid: claims.tenantId, role: claims.role, prole: claims.platformRole, plan: claims.plan })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'at+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -44,5 +46,6 @@ export async function verifyAccessToken(keys: JWTVerifyGetKey, token: string): P
     ...(typeof payload.tid === 'string' ? { tenantId: payload.tid } : {}),
     ...(isTenantRole(payload.role) ? { role: payload.role } : {}),
     ...(isPlatformRole(payload.prole) ? { platformRole: payload.prole } : {}),
+    ...(typeof payload.plan === 'string' && /^[a-z][a-z0-9_]{0,31}$/.test(payload.plan) ? { plan: payload.plan } : {}),
   };
 }

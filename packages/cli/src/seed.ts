@@ -6,6 +6,7 @@ import { provisionTenant } from '@tenantry/tenancy';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@demo.tenantry.dev';
+export const DEMO_PLAN = 'pro';
 
 export interface DemoSeed {
   tenantId: string;
@@ -27,7 +28,7 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
   let ownerId = '';
   await provisionTenant(
     dataSource,
-    { id: tenantId, slug: DEMO_TENANT_SLUG, name: 'Demo Organisation', plan: 'pro' },
+    { id: tenantId, slug: DEMO_TENANT_SLUG, name: 'Demo Organisation', plan: DEMO_PLAN },
     {
       beforeCommit: async (manager) => {
         const owner = await ensureUser(manager, { email: DEMO_OWNER_EMAIL, displayName: 'Demo Owner' });

@@ -8,7 +8,7 @@ import {
   type RequestContextClaims,
 } from '@tenantry/auth';
 import { createLogger, type Logger } from '@tenantry/logging';
-import { loadGatewayConfig, startGateway } from '@tenantry/gateway';
+import { loadGatewayConfig, startGateway, type GatewayHandle } from '@tenantry/gateway';
 import { loadTenantSubgraphConfig, startTenantSubgraph } from '@tenantry/subgraph-tenant';
 import { loadIdentitySubgraphConfig, startIdentitySubgraph } from '@tenantry/subgraph-identity';
 import { loadUsageSubgraphConfig, startUsageSubgraph } from '@tenantry/subgraph-usage';
@@ -24,6 +24,8 @@ export interface Stack {
   logs: string[];
   /** An access token as identity would issue it. */
   token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
+  /** Another gateway replica over the same subgraphs and keys (extra env on top); returns its URL. */
+  addGateway: (extra?: Record<string, string>) => Promise<string>;
   /** A context token as the gateway would sign it (for calling a subgraph directly). */
   contextToken: (claims: RequestContextClaims) => Promise<string>;
   stop: () => Promise<void>;
@@ -63,11 +65,13 @@ export async function startStack(databaseUrl: string, env: Record<string, string
   );
   const usage = await startUsageSubgraph(loadUsageSubgraphConfig(common), 0, capturingLogger('usage-subgraph', logs));
   const audit = await startAuditSubgraph(loadAuditSubgraphConfig(common), 0, capturingLogger('audit-subgraph', logs));
-  const gateway = await startGateway(
+  const gatewayConfig = (extra: Record<string, string>) =>
     loadGatewayConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: 'debug',
       PORT: '0',
+      // Most tests send bursts from one tenant; rate-limit tests turn it on with env.
+      RATE_LIMIT_ENABLED: 'false',
       CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
       TENANT_SUBGRAPH_URL: tenant.url,
       IDENTITY_SUBGRAPH_URL: identity.url,
@@ -75,9 +79,10 @@ export async function startStack(databaseUrl: string, env: Record<string, string
       AUDIT_SUBGRAPH_URL: audit.url,
       IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       ...env,
-    }),
-    capturingLogger('gateway', logs),
-  );
+      ...extra,
+    });
+  const gateway = await startGateway(gatewayConfig({}), capturingLogger('gateway', logs));
+  const extraGateways: GatewayHandle[] = [];
   const accessKey = await importSigningKey(JSON.stringify(access.privateJwk));
   const contextKey = await importSigningKey(JSON.stringify(context.privateJwk));
   return {
@@ -87,8 +92,13 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     logs,
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
     contextToken: (claims) => signContextToken(contextKey, claims),
+    addGateway: async (extra = {}) => {
+      const handle = await startGateway(gatewayConfig(extra), capturingLogger('gateway', logs));
+      extraGateways.push(handle);
+      return handle.url;
+    },
     stop: async () => {
-      await gateway.stop();
+      await Promise.all([gateway.stop(), ...extraGateways.map((g) => g.stop())]);
       await Promise.all([tenant.stop(), identity.stop(), usage.stop(), audit.stop()]);
     },
   };

@@ -5,7 +5,7 @@ import { REPO_ROOT, type CliConfig } from '../config';
 import { openDatabase } from '../database';
 import { resolvePlatformKeys } from '../dev-keys';
 import { startProcess, stopProcesses, waitForHealthy, type ManagedProcess } from '../processes';
-import { DEMO_OWNER_EMAIL, seedDemo } from '../seed';
+import { DEMO_OWNER_EMAIL, DEMO_PLAN, seedDemo } from '../seed';
 
 const DEV_TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
@@ -94,7 +94,7 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
       const signingKey = await importSigningKey(keys.ACCESS_TOKEN_SIGNING_KEY);
       const token = await issueAccessToken(
         signingKey,
-        { userId: demo.ownerId, tenantId: demo.tenantId, role: 'owner' },
+        { userId: demo.ownerId, tenantId: demo.tenantId, role: 'owner', plan: DEMO_PLAN },
         DEV_TOKEN_TTL_SECONDS,
       );
       say(`demo tenant ${demo.tenantId} ${demo.created ? 'created' : 'found'}; owner ${DEMO_OWNER_EMAIL}`);
