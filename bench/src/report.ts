@@ -17,6 +17,8 @@ export interface BenchmarkResult {
 export interface BenchContext {
   /** A server URL; each benchmark makes its own database on it. */
   serverUrl: string;
+  /** Set when REDIS_URL is: benchmarks with a Redis variant measure it too. */
+  redisUrl?: string;
   quick: boolean;
   log: (line: string) => void;
 }

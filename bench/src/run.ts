@@ -8,9 +8,10 @@ import { startEmbeddedPostgres } from '@tenantry/embedded-db';
 import { provisionBenchmark } from './benchmarks/provision';
 import { tenantSwitchBenchmark } from './benchmarks/tenant-switch';
 import { tenants10kBenchmark } from './benchmarks/tenants-10k';
+import { usageBenchmark } from './benchmarks/usage';
 import type { Benchmark, BenchmarkResult } from './report';
 
-const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark];
+const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark, usageBenchmark];
 
 /**
  * `npm run bench [-- --quick] [--out FILE] [name ...]`: runs the benchmarks against a real
@@ -37,7 +38,8 @@ async function main(): Promise<number> {
     for (const benchmark of selected) {
       log(`running ${benchmark.name}${quick ? ' (quick)' : ''}`);
       const started = Date.now();
-      const result = await benchmark.run({ serverUrl, quick, log });
+      const redisUrl = process.env.REDIS_URL || undefined;
+      const result = await benchmark.run({ serverUrl, quick, log, ...(redisUrl ? { redisUrl } : {}) });
       result.notes.push(`Ran in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       results.push(result);
       for (const f of result.figures)
