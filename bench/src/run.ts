@@ -9,9 +9,10 @@ import { provisionBenchmark } from './benchmarks/provision';
 import { tenantSwitchBenchmark } from './benchmarks/tenant-switch';
 import { tenants10kBenchmark } from './benchmarks/tenants-10k';
 import { usageBenchmark } from './benchmarks/usage';
+import { gatewayBenchmark } from './benchmarks/gateway';
 import type { Benchmark, BenchmarkResult } from './report';
 
-const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark, usageBenchmark];
+const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark, usageBenchmark, gatewayBenchmark];
 
 /**
  * `npm run bench [-- --quick] [--out FILE] [name ...]`: runs the benchmarks against a real
