@@ -29,12 +29,28 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true'),
       RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number().int().min(1).default(3600),
       RATE_LIMIT_BURST_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+      OPERATION_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+      OPERATION_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+      OPERATION_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+      OPERATION_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+      OPERATION_MAX_COST: z.coerce.number().int().min(1).default(5_000),
+      OPERATION_MAX_TOKENS: z.coerce.number().int().min(10).default(5_000),
+      OPERATION_MAX_CHARACTERS: z.coerce.number().int().min(100).default(50_000),
     },
     env,
   );
   return {
     ...config,
     production: config.NODE_ENV === 'production',
+    operationLimits: {
+      maxDepth: config.OPERATION_MAX_DEPTH,
+      maxAliases: config.OPERATION_MAX_ALIASES,
+      maxRootFields: config.OPERATION_MAX_ROOT_FIELDS,
+      maxDirectives: config.OPERATION_MAX_DIRECTIVES,
+      maxCost: config.OPERATION_MAX_COST,
+      maxTokens: config.OPERATION_MAX_TOKENS,
+      maxCharacters: config.OPERATION_MAX_CHARACTERS,
+    },
     subgraphUrls: {
       tenant: config.TENANT_SUBGRAPH_URL,
       identity: config.IDENTITY_SUBGRAPH_URL,

@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { identifyCaller, requestIdFrom } from './request-context';
 import { SignedContextDataSource } from './subgraph-data-source';
+import { operationGuard } from './operation-limits/operation-guard';
 import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
 import { MemoryTokenBuckets } from './rate-limit/token-bucket';
@@ -105,6 +106,7 @@ export async function startGateway(
   app.use(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
+    operationGuard(config.operationLimits),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
