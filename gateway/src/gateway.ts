@@ -15,7 +15,7 @@ import { createLogger, type Logger } from '@tenantry/logging';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { identifyCaller, requestIdFrom } from './request-context';
-import { SignedContextDataSource } from './subgraph-data-source';
+import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
 import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
@@ -56,7 +56,7 @@ export async function startGateway(
     supergraphSdl,
     buildService: ({ name, url }) => {
       const override = config.subgraphUrls[name];
-      return new SignedContextDataSource({ url: override ?? url });
+      return new SignedContextDataSource({ url: override ?? url, fetcher: fetcherWithTimeout(config.SUBGRAPH_TIMEOUT_MS) });
     },
   });
 

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Fetcher } from '@apollo/utils.fetcher';
 import { CONTEXT_HEADER } from '@tenantry/auth';
 import type { GatewayContext } from './gateway-context';
 
@@ -14,4 +15,13 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (ctx.contextToken) headers.set(CONTEXT_HEADER, ctx.contextToken);
     if (ctx.requestId) headers.set('x-request-id', ctx.requestId);
   }
+}
+
+/**
+ * Node's fetch with a deadline per subgraph call: a slow or dead subgraph fails its part of
+ * the plan (the response keeps the data other subgraphs returned) instead of holding the
+ * request open.
+ */
+export function fetcherWithTimeout(timeoutMs: number): Fetcher {
+  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
 }
