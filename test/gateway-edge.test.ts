@@ -1,3 +1,4 @@
+import type { Config } from '@jest/types';
 import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken } from '@tenantry/auth';
 import {
@@ -20,7 +21,7 @@ import {
 const STACK_TRACE = /stacktrace|\bat .+\.(?:ts|js):\d+/i;
 
 /** Fake only the clock (jose reads `new Date()`), so HTTP and timers keep running for real. */
-const ALL_BUT_DATE: NonNullable<Parameters<typeof jest.useFakeTimers>[0]>['doNotFake'] = [
+const ALL_BUT_DATE: Config.FakeableAPI[] = [
   'hrtime',
   'nextTick',
   'performance',
