@@ -29,6 +29,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true'),
       RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number().int().min(1).default(3600),
       RATE_LIMIT_BURST_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+      APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
       OPERATION_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
       OPERATION_MAX_ALIASES: z.coerce.number().int().min(0).default(30),
       OPERATION_MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),

@@ -17,6 +17,7 @@ import type { GatewayContext } from './gateway-context';
 import { identifyCaller, requestIdFrom } from './request-context';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
+import { RedisKeyValueCache } from './apq/redis-cache';
 import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
 import { MemoryTokenBuckets } from './rate-limit/token-bucket';
@@ -66,8 +67,12 @@ export async function startGateway(
   httpServer.requestTimeout = 30_000;
   httpServer.headersTimeout = 10_000;
 
+  // Automatic persisted queries: a cache, not a safelist (anyone may register a query they send).
+  const apqCache = config.REDIS_URL ? new RedisKeyValueCache(config.REDIS_URL) : undefined;
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    ...(apqCache ? { cache: apqCache } : {}),
+    persistedQueries: { ttl: config.APQ_TTL_SECONDS },
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
@@ -138,6 +143,7 @@ export async function startGateway(
     stop: async () => {
       await server.stop();
       await buckets?.close();
+      await apqCache?.close();
     },
   };
 }
