@@ -10,9 +10,17 @@ import { tenantSwitchBenchmark } from './benchmarks/tenant-switch';
 import { tenants10kBenchmark } from './benchmarks/tenants-10k';
 import { usageBenchmark } from './benchmarks/usage';
 import { gatewayBenchmark } from './benchmarks/gateway';
+import { hostileDocumentsBenchmark } from './benchmarks/hostile-documents';
 import type { Benchmark, BenchmarkResult } from './report';
 
-const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark, usageBenchmark, gatewayBenchmark];
+const BENCHMARKS: Benchmark[] = [
+  provisionBenchmark,
+  tenantSwitchBenchmark,
+  tenants10kBenchmark,
+  usageBenchmark,
+  gatewayBenchmark,
+  hostileDocumentsBenchmark,
+];
 
 /**
  * `npm run bench [-- --quick] [--out FILE] [name ...]`: runs the benchmarks against a real
