@@ -22,6 +22,7 @@ import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
 import { MemoryTokenBuckets } from './rate-limit/token-bucket';
 import { loadPlanCatalog } from '@tenantry/plans';
+import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
 
 export interface GatewayHandle {
   url: string;
@@ -57,10 +58,11 @@ export async function startGateway(
     supergraphSdl,
     buildService: ({ name, url }) => {
       const override = config.subgraphUrls[name];
-      return new SignedContextDataSource({ url: override ?? url, fetcher: fetcherWithTimeout(config.SUBGRAPH_TIMEOUT_MS) });
+      return new SignedContextDataSource({ url: override ?? url, fetcher: fetcherWithTimeout(config.SUBGRAPH_TIMEOUT_MS, name) });
     },
   });
 
+  startDefaultMetrics();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -80,7 +82,7 @@ export async function startGateway(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      errorAndLogPlugin<GatewayContext>(),
+      errorAndLogPlugin<GatewayContext>('gateway'),
     ],
   });
   await server.start();
@@ -93,6 +95,10 @@ export async function startGateway(
   });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metricsText();
+    res.set('Content-Type', contentType).send(body);
   });
   app.get('/readyz', async (_req, res) => {
     const checks = await Promise.all(

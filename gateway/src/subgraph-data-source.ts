@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { secondsSince, subgraphFetchDuration } from '@tenantry/metrics';
 import { CONTEXT_HEADER } from '@tenantry/auth';
 import type { GatewayContext } from './gateway-context';
 
@@ -22,6 +23,17 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
  * the plan (the response keeps the data other subgraphs returned) instead of holding the
  * request open.
  */
-export function fetcherWithTimeout(timeoutMs: number): Fetcher {
-  return ((url: string, init?: RequestInit) => fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as unknown as Fetcher;
+export function fetcherWithTimeout(timeoutMs: number, subgraph: string): Fetcher {
+  return (async (url: string, init?: RequestInit) => {
+    const started = process.hrtime.bigint();
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      subgraphFetchDuration.observe({ subgraph, outcome: response.ok ? 'ok' : 'error' }, secondsSince(started));
+      return response;
+    } catch (error) {
+      const outcome = (error as Error).name === 'TimeoutError' ? 'timeout' : 'error';
+      subgraphFetchDuration.observe({ subgraph, outcome }, secondsSince(started));
+      throw error;
+    }
+  }) as unknown as Fetcher;
 }

@@ -1,5 +1,6 @@
 import { ErrorCode, TenantryError } from '@tenantry/errors';
 import type { PlanCatalog } from '@tenantry/plans';
+import { rateLimitRefusals } from '@tenantry/metrics';
 import type { TokenBuckets } from './token-bucket';
 
 export interface RateLimitSettings {
@@ -36,6 +37,7 @@ export class RateLimiter {
       capacity: Math.max(1, (perHour * this.settings.burstSeconds) / 3600),
     });
     if (decision.allowed) return;
+    rateLimitRefusals.inc({ scope: subject.tenantId ? 'tenant' : 'ip' });
     const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
     throw new TenantryError(
       ErrorCode.RATE_LIMITED,

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import { maskError } from '@tenantry/errors';
+import { graphqlDuration, graphqlRequests, operationLabel } from '@tenantry/metrics';
 
 export interface LoggingContext extends BaseContext {
   requestId: string;
@@ -10,9 +11,10 @@ export interface LoggingContext extends BaseContext {
 /**
  * One place where errors become public: codes from the list pass through with their
  * details, anything else becomes INTERNAL_SERVER_ERROR with the request id as correlation id,
- * and the original (with its stack) goes to the log, never to the client.
+ * and the original (with its stack) goes to the log, never to the client. Every request is
+ * also counted and timed for /metrics.
  */
-export function errorAndLogPlugin<C extends LoggingContext>(): ApolloServerPlugin<C> {
+export function errorAndLogPlugin<C extends LoggingContext>(service: string): ApolloServerPlugin<C> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -34,6 +36,9 @@ export function errorAndLogPlugin<C extends LoggingContext>(): ApolloServerPlugi
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors?.map((e) => e.extensions?.code) ?? []) : [];
           contextValue.log.info({ operationName, ms: Math.round(ms * 10) / 10, errors }, 'graphql request');
+          const labels = { service, operation: operationLabel(operationName), outcome: String(errors[0] ?? 'ok') };
+          graphqlRequests.inc(labels);
+          graphqlDuration.observe(labels, ms / 1000);
         },
       };
     },

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { KeyLike } from 'jose';
 import type express from 'express';
 import { createLogger, type Logger } from '@tenantry/logging';
+import { watchPool, type PoolCounts } from '@tenantry/metrics';
 import { importVerifyKey } from '@tenantry/auth';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph';
 import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } from './subgraph-server';
@@ -34,6 +35,8 @@ export async function runSubgraph<C extends BaseSubgraphContext>(
   const contextVerifyKey: KeyLike | Uint8Array = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   if (!runtime.dataSource.isInitialized) await runtime.dataSource.initialize();
   const { schema } = await buildSubgraph(runtime.definition);
+  const pool = (runtime.dataSource.driver as unknown as { master?: PoolCounts }).master;
+  if (pool) watchPool(runtime.name, pool);
   const server = await startSubgraphServer<C>(
     {
       name: runtime.name,

@@ -10,6 +10,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { KeyLike } from 'jose';
 import type { Logger } from 'pino';
 import { CONTEXT_HEADER, principalId, verifyContextToken, type AuthContext } from '@tenantry/auth';
+import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
 import { errorAndLogPlugin } from './error-plugin';
 
 export interface BaseSubgraphContext extends AuthContext {
@@ -46,6 +47,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
   port: number,
   host = '127.0.0.1',
 ): Promise<RunningServer> {
+  startDefaultMetrics();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -59,13 +61,17 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Traces go to OpenTelemetry (issue 9), not Apollo's usage reporting.
       ApolloServerPluginInlineTraceDisabled(),
-      errorAndLogPlugin<C>(),
+      errorAndLogPlugin<C>(options.name),
     ],
   });
   await server.start();
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await metricsText();
+    res.set('Content-Type', contentType).send(body);
   });
   app.get('/readyz', async (_req, res) => {
     try {

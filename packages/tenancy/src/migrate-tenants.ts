@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { tenantMigrations as allTenantMigrations, type TenantMigration } from '@tenantry/migrations';
+import { tenantMigrationDuration } from '@tenantry/metrics';
 import { PLATFORM_SCHEMA } from './naming';
 import { applyTenantMigrations } from './tenant-migrator';
 import { inTransaction } from './unit-of-work';
@@ -50,6 +51,7 @@ export async function migrateTenants(dataSource: DataSource, options: MigrateTen
       const tenantId = rows[next++]!.id;
       const outcome = await migrateOneWithRetry(dataSource, tenantId, migrations, maxAttempts);
       outcomes.push(outcome);
+      tenantMigrationDuration.observe({ outcome: outcome.status }, outcome.ms / 1000);
       options.onProgress?.(outcome, outcomes.length, rows.length);
     }
   };

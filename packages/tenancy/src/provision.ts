@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { tenantMigrations as allTenantMigrations, type TenantMigration } from '@tenantry/migrations';
 import { BadUserInputError, ConflictError } from '@tenantry/errors';
+import { provisionDuration, secondsSince } from '@tenantry/metrics';
 import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
 import { applyTenantMigrations } from './tenant-migrator';
 import { inTransaction, pgCode, pgConstraint } from './unit-of-work';
@@ -40,8 +41,10 @@ export async function provisionTenant(
   const schema = tenantSchemaName(id);
   const role = tenantRoleName(id);
   const migrations = options.migrations ?? allTenantMigrations;
+  const started = process.hrtime.bigint();
+  let outcome = 'error';
   try {
-    return await inTransaction(dataSource, async (runner) => {
+    const result = await inTransaction(dataSource, async (runner) => {
       await runner.query(
         `INSERT INTO ${PLATFORM_SCHEMA}.tenants (id, slug, name, plan, status, schema_version)
          VALUES ($1, $2, $3, $4, $5, 0)`,
@@ -59,6 +62,8 @@ export async function provisionTenant(
       if (options.beforeCommit) await options.beforeCommit(runner.manager);
       return { schema, applied };
     });
+    outcome = 'ok';
+    return result;
   } catch (error) {
     if (pgCode(error) === UNIQUE_VIOLATION && pgConstraint(error) === 'tenants_slug_key') {
       throw new ConflictError('A tenant with this slug already exists', { field: 'slug' });
@@ -70,5 +75,7 @@ export async function provisionTenant(
       throw new BadUserInputError('Tenant fields are invalid', { constraint: pgConstraint(error) });
     }
     throw error;
+  } finally {
+    provisionDuration.observe({ outcome }, secondsSince(started));
   }
 }

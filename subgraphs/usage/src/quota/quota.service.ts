@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { principalId, type Principal } from '@tenantry/auth';
 import type { PlanCatalog } from '@tenantry/plans';
+import { quotaRefusals } from '@tenantry/metrics';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { periodWindow, type Clock } from './period';
 import { resourceLimits, type ResourceLimit } from './plan-limits';
@@ -88,6 +89,7 @@ export class QuotaService {
     // Announced only once committed; a refusal is recorded (above), then reported.
     if (!outcome.granted) {
       const r = outcome.refusal;
+      quotaRefusals.inc({ resource: r.resource });
       throw new QuotaDomainError(
         QuotaErrorCode.QUOTA_EXCEEDED,
         `Quota exceeded for ${r.resource}: limit ${r.limit}, used ${r.used}, requested ${r.requested}`,
