@@ -24,6 +24,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       CONTEXT_SIGNING_KEY: vars.jwkJson,
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       BODY_LIMIT: z.string().default('1mb'),
+      ...vars.tracingShape,
       /** Shared rate-limit buckets across gateway replicas; in memory when unset. */
       REDIS_URL: vars.redisUrl.optional(),
       RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true'),

@@ -23,6 +23,7 @@ import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
 import { MemoryTokenBuckets } from './rate-limit/token-bucket';
 import { loadPlanCatalog } from '@tenantry/plans';
 import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
+import { activeTraceId, annotateActiveSpan, startTracing, traceHttpRequest } from '@tenantry/tracing';
 
 export interface GatewayHandle {
   url: string;
@@ -38,6 +39,11 @@ export async function startGateway(
   config: GatewayConfig,
   logger: Logger = createLogger('gateway', config.LOG_LEVEL),
 ): Promise<GatewayHandle> {
+  startTracing({
+    service: 'gateway',
+    exporter: config.OTEL_TRACES_EXPORTER,
+    ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
+  });
   const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
   const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
@@ -116,6 +122,7 @@ export async function startGateway(
   });
   app.use(
     '/graphql',
+    (req, res, next) => traceHttpRequest('gateway.http', req.headers, res, next),
     express.json({ limit: config.BODY_LIMIT }),
     operationGuard(config.operationLimits),
     expressMiddleware(server, {
@@ -132,7 +139,17 @@ export async function startGateway(
           );
           throw error;
         }
-        const log = logger.child({ requestId, tenantId: caller.tenantId, principalId: principalId(caller.principal) });
+        annotateActiveSpan({
+          'tenantry.request_id': requestId,
+          ...(caller.tenantId ? { 'tenantry.tenant_id': caller.tenantId } : {}),
+          'tenantry.principal_kind': caller.principal.kind,
+        });
+        const log = logger.child({
+          requestId,
+          tenantId: caller.tenantId,
+          principalId: principalId(caller.principal),
+          traceId: activeTraceId(),
+        });
         const contextToken = await signContextToken(signingKey, caller);
         return { ...caller, log, contextToken };
       },

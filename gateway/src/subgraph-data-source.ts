@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { secondsSince, subgraphFetchDuration } from '@tenantry/metrics';
+import { injectTraceHeaders } from '@tenantry/tracing';
 import { CONTEXT_HEADER } from '@tenantry/auth';
 import type { GatewayContext } from './gateway-context';
 
@@ -15,6 +16,7 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     const ctx = context as Partial<GatewayContext>;
     if (ctx.contextToken) headers.set(CONTEXT_HEADER, ctx.contextToken);
     if (ctx.requestId) headers.set('x-request-id', ctx.requestId);
+    injectTraceHeaders((name, value) => headers.set(name, value));
   }
 }
 

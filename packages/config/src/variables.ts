@@ -37,4 +37,12 @@ export const subgraphShape = {
   HOST: z.string().default('127.0.0.1'),
   /** The gateway's public context key (JWK): subgraphs verify every request with it. */
   CONTEXT_VERIFY_KEY: jwkJson,
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+};
+
+/** Tracing: where spans go (none by default) and the OTLP/HTTP endpoint when `otlp`. */
+export const tracingShape = {
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
 };

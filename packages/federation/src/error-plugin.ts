@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import { maskError } from '@tenantry/errors';
 import { graphqlDuration, graphqlRequests, operationLabel } from '@tenantry/metrics';
+import { activeTraceId, annotateActiveSpan } from '@tenantry/tracing';
 
 export interface LoggingContext extends BaseContext {
   requestId: string;
@@ -28,6 +29,11 @@ export function errorAndLogPlugin<C extends LoggingContext>(service: string): Ap
           }
         },
         async willSendResponse({ response, operationName }) {
+          const traceId = activeTraceId();
+          if (traceId && response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, traceId };
+          }
+          annotateActiveSpan({ 'graphql.operation.name': operationName ?? '' });
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             response.body.singleResult.errors = response.body.singleResult.errors.map(
               (e) => maskError(e, contextValue.requestId).formatted,

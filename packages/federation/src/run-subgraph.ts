@@ -3,6 +3,7 @@ import type { KeyLike } from 'jose';
 import type express from 'express';
 import { createLogger, type Logger } from '@tenantry/logging';
 import { watchPool, type PoolCounts } from '@tenantry/metrics';
+import { startTracing } from '@tenantry/tracing';
 import { importVerifyKey } from '@tenantry/auth';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph';
 import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } from './subgraph-server';
@@ -11,6 +12,8 @@ export interface SubgraphProcessConfig {
   LOG_LEVEL: string;
   CONTEXT_VERIFY_KEY: string;
   HOST: string;
+  OTEL_TRACES_EXPORTER: 'none' | 'console' | 'otlp';
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
 }
 
 export interface SubgraphRuntime<C extends BaseSubgraphContext> {
@@ -32,6 +35,11 @@ export async function runSubgraph<C extends BaseSubgraphContext>(
   port: number,
   logger: Logger = createLogger(`${runtime.name}-subgraph`, config.LOG_LEVEL),
 ): Promise<SubgraphHandle> {
+  startTracing({
+    service: `${runtime.name}-subgraph`,
+    exporter: config.OTEL_TRACES_EXPORTER,
+    ...(config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? { otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT } : {}),
+  });
   const contextVerifyKey: KeyLike | Uint8Array = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   if (!runtime.dataSource.isInitialized) await runtime.dataSource.initialize();
   const { schema } = await buildSubgraph(runtime.definition);

@@ -11,6 +11,7 @@ import type { KeyLike } from 'jose';
 import type { Logger } from 'pino';
 import { CONTEXT_HEADER, principalId, verifyContextToken, type AuthContext } from '@tenantry/auth';
 import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
+import { activeTraceId, annotateActiveSpan, traceHttpRequest } from '@tenantry/tracing';
 import { errorAndLogPlugin } from './error-plugin';
 
 export interface BaseSubgraphContext extends AuthContext {
@@ -85,6 +86,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
   options.extraRoutes?.(app);
   app.use(
     '/graphql',
+    (req, res, next) => traceHttpRequest(`${options.name}.request`, req.headers, res, next),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(server, {
       context: async ({ req }) => {
@@ -99,10 +101,16 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
             extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
           });
         }
+        annotateActiveSpan({
+          'tenantry.service': options.name,
+          'tenantry.request_id': claims.requestId,
+          ...(claims.tenantId ? { 'tenantry.tenant_id': claims.tenantId } : {}),
+        });
         const log = options.logger.child({
           requestId: claims.requestId,
           tenantId: claims.tenantId,
           principalId: principalId(claims.principal),
+          traceId: activeTraceId(),
         });
         return options.createContext({ ...claims, log });
       },

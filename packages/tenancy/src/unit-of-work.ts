@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { NotFoundError } from '@tenantry/errors';
+import { inSpan } from '@tenantry/tracing';
 import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
@@ -20,6 +21,12 @@ const INVALID_PARAMETER_VALUE = '22023';
 export async function withTenant<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
   const schema = tenantSchemaName(tenantId);
   const role = tenantRoleName(tenantId);
+  return inSpan('db.tenant_transaction', { 'tenantry.tenant_id': tenantId, 'db.system': 'postgresql' }, () =>
+    switchedTransaction(dataSource, tenantId, schema, role, work),
+  );
+}
+
+async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, schema: string, role: string, work: Work<T>): Promise<T> {
   return inTransaction(dataSource, async (runner) => {
     // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter.
     try {
