@@ -1,7 +1,11 @@
+import { AccountDomainError, toPublicAccountError } from './account/account.errors';
 import { MembershipDomainError, toPublicError } from './membership/membership.errors';
+import { SessionDomainError, toPublicSessionError } from './session/session.errors';
 
 /** Maps this subgraph's domain errors onto public codes (applied once, around every root field). */
 export function mapIdentityErrors(error: unknown): Error | undefined {
   if (error instanceof MembershipDomainError) return toPublicError(error);
+  if (error instanceof AccountDomainError) return toPublicAccountError(error);
+  if (error instanceof SessionDomainError) return toPublicSessionError(error);
   return undefined;
 }

@@ -1,15 +1,35 @@
-import { allow, hasRole, isAuthenticated, type Rules } from '@tenantry/auth';
+import { allow, hasRole, isAuthenticated, isPlatformStaff, type Rules } from '@tenantry/auth';
 
 export const identityRules: Rules = {
   Query: {
     me: isAuthenticated,
     members: hasRole('viewer'),
+    membersConnection: hasRole('viewer'),
+    sessions: isAuthenticated,
+    devMailbox: isPlatformStaff,
   },
   Mutation: {
+    // Reached before anyone is signed in; they prove themselves with what they send.
+    signUp: allow,
+    signIn: allow,
+    refreshSession: allow,
+    signOut: allow,
+    switchTenant: isAuthenticated,
+    revokeSession: isAuthenticated,
     changeMemberRole: hasRole('admin'),
+    removeMember: hasRole('admin'),
+    leaveTenant: hasRole('viewer'),
+    transferOwnership: hasRole('owner'),
   },
   // Reached only through a guarded root field or a tenant-checked reference.
   User: allow,
   Membership: allow,
+  MemberConnection: allow,
+  MemberEdge: allow,
+  MemberPageInfo: allow,
   Tenant: allow,
+  AuthPayload: allow,
+  SignUpResult: allow,
+  Session: allow,
+  DevMail: allow,
 };

@@ -3,10 +3,15 @@ import { importSigningKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import type { IdentitySubgraphConfig } from './config';
-import { createIdentityContext } from './context';
+import { createIdentityContext, type IdentityDependencies } from './context';
 import { jwksRoute } from './jwks/jwks.route';
+import { MailEntity } from './mail/mail.entity';
+import { OutboxMailer } from './mail/mailer';
 import { MembershipEntity } from './membership/membership.entity';
+import { PasswordHasher } from './password/password.hasher';
+import { loadCommonPasswords } from './password/password-policy';
 import { identitySubgraphDefinition } from './schema';
+import { SessionEntity } from './session/session.entity';
 import { UserEntity } from './user/user.entity';
 
 export async function startIdentitySubgraph(
@@ -18,15 +23,30 @@ export async function startIdentitySubgraph(
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
-    entities: [UserEntity, MembershipEntity],
+    entities: [UserEntity, MembershipEntity, SessionEntity, MailEntity],
     applicationName: 'tenantry-identity',
   });
+  const deps: IdentityDependencies = {
+    hasher: new PasswordHasher({
+      memoryKib: config.ARGON2_MEMORY_KIB,
+      timeCost: config.ARGON2_TIME_COST,
+      parallelism: config.ARGON2_PARALLELISM,
+    }),
+    passwordPolicy: { minLength: config.PASSWORD_MIN_LENGTH, common: loadCommonPasswords() },
+    mailer: new OutboxMailer(),
+    tokens: {
+      signingKey,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    },
+    devMailboxEnabled: config.NODE_ENV !== 'production',
+  };
   return runSubgraph(
     {
       name: 'identity',
       dataSource,
       definition: identitySubgraphDefinition,
-      createContext: createIdentityContext,
+      createContext: (base, ds) => createIdentityContext(base, ds, deps),
       extraRoutes: jwksRoute([signingKey]),
     },
     config,

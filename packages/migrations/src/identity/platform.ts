@@ -42,4 +42,54 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT ON platform.users TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0200-identity-credentials-sessions-outbox',
+    owner: 'identity',
+    // Secrets live in tables no tenant role is granted anything on: platform.users stays
+    // readable (through RLS) inside a tenant transaction, so hashes must not sit there.
+    up: () => `
+      CREATE TABLE platform.user_credentials (
+        user_id uuid PRIMARY KEY REFERENCES platform.users (id) ON DELETE CASCADE,
+        password_hash text NOT NULL CHECK (password_hash LIKE '$argon2id$%'),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- One session per sign-in: the family of refresh tokens that rotate from it.
+      CREATE TABLE platform.sessions (
+        id uuid PRIMARY KEY,
+        user_id uuid NOT NULL REFERENCES platform.users (id) ON DELETE CASCADE,
+        tenant_id uuid REFERENCES platform.tenants (id) ON DELETE SET NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_used_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz,
+        revoked_reason text CHECK (revoked_reason IN ('signed_out', 'revoked', 'reuse_detected', 'membership_ended')),
+        CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL))
+      );
+      CREATE INDEX sessions_user_idx ON platform.sessions (user_id, created_at DESC);
+
+      -- Only the SHA-256 of a refresh token is stored; a rotated token stays as a reuse tripwire.
+      CREATE TABLE platform.refresh_tokens (
+        token_hash bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+        session_id uuid NOT NULL REFERENCES platform.sessions (id) ON DELETE CASCADE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        rotated_at timestamptz
+      );
+      CREATE UNIQUE INDEX refresh_tokens_one_live_per_session ON platform.refresh_tokens (session_id) WHERE rotated_at IS NULL;
+
+      -- Mail leaves through this outbox (same transaction as the change that sends it); a
+      -- delivery worker or the dev mailbox reads it.
+      CREATE TABLE platform.mail_outbox (
+        id uuid PRIMARY KEY,
+        recipient text NOT NULL CHECK (recipient = lower(recipient)),
+        template text NOT NULL CHECK (template ~ '^[a-z][a-z0-9_]*$'),
+        subject text NOT NULL,
+        body text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz
+      );
+      CREATE INDEX mail_outbox_recipient_idx ON platform.mail_outbox (recipient, created_at DESC);
+      -- No GRANT to the tenant group role on any of the four tables above.
+    `,
+  },
 ];
