@@ -38,7 +38,12 @@ describe('accounts: sign-up and sign-in through the gateway', () => {
 
     const tokens = await signIn(stack.gatewayUrl, email.toUpperCase());
     expect(tokens).toEqual(
-      expect.objectContaining({ accessToken: expect.any(String), refreshToken: expect.stringMatching(/^trt_/), tenantId: null, role: null }),
+      expect.objectContaining({
+        accessToken: expect.any(String),
+        refreshToken: expect.stringMatching(/^trt_/),
+        tenantId: null,
+        role: null,
+      }),
     );
     const me = await graphql(stack.gatewayUrl, '{ me { email displayName } }', { token: tokens.accessToken });
     expect(me.body.data).toEqual({ me: { email: email.toLowerCase(), displayName: 'Pat Example' } });

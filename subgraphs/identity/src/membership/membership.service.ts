@@ -107,7 +107,11 @@ export class MembershipService {
         actor: actor.principal,
         resourceType: 'membership',
         resourceId: userId,
-        changes: { owner: { from: self, to: userId }, previousOwnerRole: { from: 'owner', to: 'admin' }, role: { from: target.role, to: 'owner' } },
+        changes: {
+          owner: { from: self, to: userId },
+          previousOwnerRole: { from: 'owner', to: 'admin' },
+          role: { from: target.role, to: 'owner' },
+        },
         requestId: actor.requestId,
       });
       return Object.assign(target, { role: 'owner' as TenantRole, updatedAt: now });

@@ -29,10 +29,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Revocation = 'signed_out' | 'revoked' | 'reuse_detected' | 'membership_ended';
 
 export async function membershipRole(manager: EntityManager, tenantId: string, userId: string): Promise<TenantRole | null> {
-  const rows: { role: TenantRole }[] = await manager.query(
-    `SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`,
-    [tenantId, userId],
-  );
+  const rows: { role: TenantRole }[] = await manager.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [
+    tenantId,
+    userId,
+  ]);
   return rows[0]?.role ?? null;
 }
 
@@ -157,9 +157,12 @@ export class SessionService {
   async revokeOwn(userId: string, sessionId: string): Promise<void> {
     if (!UUID.test(sessionId)) throw new SessionDomainError(SessionErrorCode.SESSION_NOT_FOUND);
     const revoked = await this.db.platform(async (m) => {
+      // A bare UPDATE … RETURNING comes back from TypeORM as [rows, count]; a CTE reads as rows.
       const rows: unknown[] = await m.query(
-        `UPDATE platform.sessions SET revoked_at = now(), revoked_reason = 'revoked'
-          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+        `WITH revoked AS (
+           UPDATE platform.sessions SET revoked_at = now(), revoked_reason = 'revoked'
+            WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id)
+         SELECT id FROM revoked`,
         [sessionId, userId],
       );
       return rows.length > 0;
