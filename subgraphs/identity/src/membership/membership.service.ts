@@ -16,11 +16,10 @@ export interface MemberPage {
   hasNextPage: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** The shield rule checks this against the token; the service checks it against the database. */
+const MANAGE_MEMBERS: TenantRole = 'admin';
 
-function actorRoleOf(actor: Actor): TenantRole | undefined {
-  return actor.principal.kind === 'user' ? actor.principal.role : undefined;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function actorUserId(actor: Actor): string | undefined {
   return actor.principal.kind === 'user' ? actor.principal.userId : undefined;
@@ -69,7 +68,8 @@ export class MembershipService {
   async remove(userId: string, actor: Actor): Promise<void> {
     await this.db.tenant(async (manager) => {
       const { member } = await this.lockForChange(manager, userId);
-      if (!roleAtLeast(actorRoleOf(actor), member.role)) {
+      const actorRole = await this.currentRole(manager, actor);
+      if (!roleAtLeast(actorRole, MANAGE_MEMBERS) || !roleAtLeast(actorRole, member.role)) {
         throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'You cannot remove someone with a role above your own');
       }
       await this.delete(manager, member, actor, userId === actorUserId(actor) ? 'member.left' : 'member.removed');
@@ -118,6 +118,17 @@ export class MembershipService {
     });
   }
 
+  /**
+   * The actor's role as the database has it now, not as their access token had it when issued:
+   * a demoted or removed admin stops granting and removing at once, not when the token expires.
+   */
+  private async currentRole(manager: EntityManager, actor: Actor): Promise<TenantRole | undefined> {
+    const self = actorUserId(actor);
+    if (!self) return undefined;
+    const row = await manager.findOneBy(MembershipEntity, { tenantId: this.db.tenantId!, userId: self });
+    return row?.role;
+  }
+
   /** Locks the tenant's owners and the member (owners first, like changeRole: one lock order). */
   private async lockForChange(manager: EntityManager, userId: string): Promise<{ member: MembershipEntity; owners: MembershipEntity[] }> {
     if (!UUID.test(userId)) throw new MembershipDomainError(MembershipErrorCode.MEMBER_NOT_FOUND, 'Member not found');
@@ -154,7 +165,6 @@ export class MembershipService {
    * cannot both pass).
    */
   async changeRole(userId: string, role: TenantRole, actor: Actor): Promise<MembershipEntity> {
-    const actorRole = actor.principal.kind === 'user' ? actor.principal.role : undefined;
     return this.db.tenant(async (manager) => {
       const owners = await manager.find(MembershipEntity, {
         where: { tenantId: this.db.tenantId!, role: 'owner' },
@@ -165,7 +175,8 @@ export class MembershipService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!member) throw new MembershipDomainError(MembershipErrorCode.MEMBER_NOT_FOUND, 'Member not found');
-      if (!roleAtLeast(actorRole, role) || !roleAtLeast(actorRole, member.role)) {
+      const actorRole = await this.currentRole(manager, actor);
+      if (!roleAtLeast(actorRole, MANAGE_MEMBERS) || !roleAtLeast(actorRole, role) || !roleAtLeast(actorRole, member.role)) {
         throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'You cannot grant or remove a role above your own');
       }
       if (member.role === 'owner' && role !== 'owner' && owners.length <= 1) {
