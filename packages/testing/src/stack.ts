@@ -6,6 +6,7 @@ import {
   signContextToken,
   type AccessTokenClaims,
   type RequestContextClaims,
+  type SigningKey,
 } from '@tenantry/auth';
 import { createLogger, type Logger } from '@tenantry/logging';
 import { loadGatewayConfig, startGateway } from '@tenantry/gateway';
@@ -24,6 +25,8 @@ export interface Stack {
   logs: string[];
   /** An access token as identity would issue it. */
   token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
+  /** Identity's access-token key, for crafting tokens identity would never issue (negative tests). */
+  accessKey: SigningKey;
   /** A context token as the gateway would sign it (for calling a subgraph directly). */
   contextToken: (claims: RequestContextClaims) => Promise<string>;
   stop: () => Promise<void>;
@@ -86,6 +89,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
     logs,
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
+    accessKey,
     contextToken: (claims) => signContextToken(contextKey, claims),
     stop: async () => {
       await gateway.stop();
