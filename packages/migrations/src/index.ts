@@ -1,6 +1,7 @@
 import type { PlatformMigration, TenantMigration } from './migration';
 import { tenantPlatformMigrations } from './tenant/platform';
 import { identityPlatformMigrations } from './identity/platform';
+import { identityTenantMigrations } from './identity/tenant';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
 
@@ -17,4 +18,8 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
-export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations]);
+export const tenantMigrations: readonly TenantMigration[] = inOrder([
+  ...usageTenantMigrations,
+  ...auditTenantMigrations,
+  ...identityTenantMigrations,
+]);

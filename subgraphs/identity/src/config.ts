@@ -20,6 +20,8 @@ export function loadIdentitySubgraphConfig(env: Record<string, string | undefine
       ARGON2_MEMORY_KIB: z.coerce.number().int().min(8192).max(1_048_576).default(19_456),
       ARGON2_TIME_COST: z.coerce.number().int().min(1).max(10).default(2),
       ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
+      /** How long an invitation link stays valid; default 7 days. */
+      INVITATION_TTL_SECONDS: seconds(7 * 24 * 3600, 90 * 24 * 3600),
       PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
     },
     env,

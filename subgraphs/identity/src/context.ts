@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { AccountService, type PasswordPolicy } from './account/account.service';
+import { InvitationService, type InvitationSettings } from './invitation/invitation.service';
 import { MailboxService } from './mail/mail.service';
 import type { Mailer } from './mail/mailer';
 import { MembershipService } from './membership/membership.service';
@@ -19,6 +20,7 @@ export interface IdentityDependencies {
   mailer: Mailer;
   tokens: TokenSettings;
   devMailboxEnabled: boolean;
+  invitations: InvitationSettings;
 }
 
 export interface IdentityContext extends BaseSubgraphContext {
@@ -27,6 +29,7 @@ export interface IdentityContext extends BaseSubgraphContext {
   accounts: AccountService;
   sessions: SessionService;
   mailbox: MailboxService;
+  invitations: InvitationService;
   userById: DataLoader<string, UserEntity | null>;
 }
 
@@ -40,6 +43,7 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
     sessions,
     accounts: new AccountService(dataSource, db, deps.hasher, deps.passwordPolicy, deps.mailer, sessions),
     mailbox: new MailboxService(db, deps.devMailboxEnabled),
+    invitations: new InvitationService(dataSource, db, deps.mailer, deps.hasher, deps.passwordPolicy, sessions, deps.invitations),
     userById: createUserLoader(db),
   };
 }

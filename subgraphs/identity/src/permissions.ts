@@ -7,6 +7,7 @@ export const identityRules: Rules = {
     membersConnection: hasRole('viewer'),
     sessions: isAuthenticated,
     devMailbox: isPlatformStaff,
+    invitations: hasRole('manager'),
   },
   Mutation: {
     // Reached before anyone is signed in; they prove themselves with what they send.
@@ -20,6 +21,11 @@ export const identityRules: Rules = {
     removeMember: hasRole('admin'),
     leaveTenant: hasRole('viewer'),
     transferOwnership: hasRole('owner'),
+    inviteMember: hasRole('manager'),
+    resendInvitation: hasRole('manager'),
+    revokeInvitation: hasRole('manager'),
+    // The token in the input is the credential.
+    acceptInvitation: allow,
   },
   // Reached only through a guarded root field or a tenant-checked reference.
   User: allow,
@@ -32,4 +38,5 @@ export const identityRules: Rules = {
   SignUpResult: allow,
   Session: allow,
   DevMail: allow,
+  Invitation: allow,
 };

@@ -1,6 +1,7 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { AccountResolver } from './account/account.resolver';
 import { mapIdentityErrors } from './errors';
+import { InvitationResolver } from './invitation/invitation.resolver';
 import { MailResolver } from './mail/mail.resolver';
 import { MembershipResolver } from './membership/membership.resolver';
 import { identityRules } from './permissions';
@@ -9,7 +10,7 @@ import { resolveUserReference } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 
 export const identitySubgraphDefinition: SubgraphDefinition = {
-  resolvers: [UserResolver, MembershipResolver, AccountResolver, SessionResolver, MailResolver],
+  resolvers: [UserResolver, MembershipResolver, AccountResolver, SessionResolver, MailResolver, InvitationResolver],
   references: { User: { __resolveReference: resolveUserReference } },
   rules: identityRules,
   mapError: mapIdentityErrors,

@@ -1,6 +1,7 @@
 import type { Logger } from '@tenantry/logging';
 import { importSigningKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
+import { loadPlanCatalog } from '@tenantry/plans';
 import { createDataSource } from '@tenantry/tenancy';
 import type { IdentitySubgraphConfig } from './config';
 import { createIdentityContext, type IdentityDependencies } from './context';
@@ -40,6 +41,7 @@ export async function startIdentitySubgraph(
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     },
     devMailboxEnabled: config.NODE_ENV !== 'production',
+    invitations: { ttlSeconds: config.INVITATION_TTL_SECONDS, catalog: loadPlanCatalog() },
   };
   return runSubgraph(
     {

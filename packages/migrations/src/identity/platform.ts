@@ -92,4 +92,29 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       -- No GRANT to the tenant group role on any of the four tables above.
     `,
   },
+  {
+    id: '0201-identity-invitation-tokens',
+    owner: 'identity',
+    up: ({ tenantGroupRole }) => `
+      -- Invitations live in the tenant schema; their tokens' hashes live here, because the
+      -- tenant is found from the token before it is known, and because no tenant role may read
+      -- a hash back. A tenant adds and drops its own tokens: column grants leave token_hash out.
+      CREATE TABLE platform.invitation_tokens (
+        token_hash bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        invitation_id uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX invitation_tokens_invitation_idx ON platform.invitation_tokens (tenant_id, invitation_id);
+      ALTER TABLE platform.invitation_tokens ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY invitation_tokens_own_tenant ON platform.invitation_tokens TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT INSERT, DELETE ON platform.invitation_tokens TO ${tenantGroupRole};
+      GRANT SELECT (tenant_id, invitation_id) ON platform.invitation_tokens TO ${tenantGroupRole};
+
+      -- Inviting happens inside a tenant transaction and enqueues mail there: insert only.
+      GRANT INSERT ON platform.mail_outbox TO ${tenantGroupRole};
+    `,
+  },
 ];

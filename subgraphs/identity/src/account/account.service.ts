@@ -15,6 +15,29 @@ import { AccountDomainError, AccountErrorCode } from './account.errors';
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 320;
+
+/** A normalised email, or INVALID_EMAIL. */
+export function validEmail(input: string): string {
+  const email = normaliseEmail(input);
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) {
+    throw new AccountDomainError(AccountErrorCode.INVALID_EMAIL, 'Enter a valid email address');
+  }
+  return email;
+}
+
+/** A trimmed display name, or INVALID_DISPLAY_NAME. */
+export function validDisplayName(input: string): string {
+  const displayName = input.trim();
+  if (displayName.length < 1 || displayName.length > 200) {
+    throw new AccountDomainError(AccountErrorCode.INVALID_DISPLAY_NAME, 'Display name must be 1 to 200 characters');
+  }
+  return displayName;
+}
+
+export function assertAcceptablePassword(policy: PasswordPolicy, password: string, email: string): void {
+  const problem = passwordProblem(password, { ...policy, email });
+  if (problem) throw new AccountDomainError(AccountErrorCode.WEAK_PASSWORD, PROBLEM_TEXT[problem](policy), problem);
+}
 const UNIQUE_VIOLATION = '23505';
 
 export interface PasswordPolicy {
@@ -52,15 +75,9 @@ export class AccountService {
    * caller the same answer, so the response never tells whether an address has an account.
    */
   async signUp(input: SignUpRequest, requestId: string): Promise<void> {
-    const email = normaliseEmail(input.email);
-    if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) {
-      throw new AccountDomainError(AccountErrorCode.INVALID_EMAIL, 'Enter a valid email address');
-    }
-    const displayName = input.displayName.trim();
-    if (displayName.length < 1 || displayName.length > 200) {
-      throw new AccountDomainError(AccountErrorCode.INVALID_DISPLAY_NAME, 'Display name must be 1 to 200 characters');
-    }
-    this.assertAcceptablePassword(input.password, email);
+    const email = validEmail(input.email);
+    const displayName = validDisplayName(input.displayName);
+    assertAcceptablePassword(this.policy, input.password, email);
     // Hash before looking the address up: both answers then cost the same argon2 work.
     const passwordHash = await this.hasher.hash(input.password);
     const known = await this.db.platform((m) => m.query(`SELECT 1 FROM platform.users WHERE email = $1`, [email]));
@@ -167,11 +184,6 @@ export class AccountService {
       [userId],
     );
     return rows[0] ?? null;
-  }
-
-  private assertAcceptablePassword(password: string, email: string): void {
-    const problem = passwordProblem(password, { ...this.policy, email });
-    if (problem) throw new AccountDomainError(AccountErrorCode.WEAK_PASSWORD, PROBLEM_TEXT[problem](this.policy), problem);
   }
 
   private async tellAccountExists(email: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
-export type MailTemplate = 'account_created' | 'account_exists';
+export type MailTemplate = 'account_created' | 'account_exists' | 'invitation';
 
 export interface MailMessage {
   to: string;

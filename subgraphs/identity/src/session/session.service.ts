@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { issueAccessToken, type PlatformRole, type SigningKey, type TenantRole } from '@tenantry/auth';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { MemberRole } from '../membership/membership.type';
-import { hashRefreshToken, newRefreshToken } from './refresh-token';
+import { refreshTokens } from '../secret/opaque-token';
 import { SessionEntity } from './session.entity';
 import { SessionDomainError, SessionErrorCode } from './session.errors';
 import { AuthPayload } from './session.type';
@@ -53,7 +53,7 @@ export class SessionService {
     tenant: { id: string; role: TenantRole } | null,
   ): Promise<AuthPayload> {
     const sessionId = randomUUID();
-    const { token, hash } = newRefreshToken();
+    const { token, hash } = refreshTokens.create();
     await manager.query(
       `INSERT INTO platform.sessions (id, user_id, tenant_id, expires_at) VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
       [sessionId, user.id, tenant?.id ?? null, this.settings.refreshTokenTtlSeconds],
@@ -75,7 +75,7 @@ export class SessionService {
    * read again on every rotation, so a removed member's session ends at its next refresh.
    */
   async rotate(refreshToken: string, options: { switchTo?: string; userId?: string } = {}): Promise<AuthPayload> {
-    const hash = hashRefreshToken(refreshToken);
+    const hash = refreshTokens.hash(refreshToken);
     if (!hash) throw new SessionDomainError(SessionErrorCode.INVALID_REFRESH_TOKEN);
     if (options.switchTo !== undefined && !UUID.test(options.switchTo)) throw new SessionDomainError(SessionErrorCode.NOT_A_MEMBER);
     // Refusals that revoke must commit, so they are returned out of the transaction, not thrown.
@@ -112,7 +112,7 @@ export class SessionService {
         await this.revoke(m, row.sessionId, 'membership_ended');
         return SessionErrorCode.MEMBERSHIP_ENDED;
       }
-      const next = newRefreshToken();
+      const next = refreshTokens.create();
       await m.query(`UPDATE platform.refresh_tokens SET rotated_at = now() WHERE token_hash = $1`, [hash]);
       await m.query(`INSERT INTO platform.refresh_tokens (token_hash, session_id) VALUES ($1, $2)`, [next.hash, row.sessionId]);
       await m.query(`UPDATE platform.sessions SET tenant_id = $2, last_used_at = now() WHERE id = $1`, [row.sessionId, tenantId]);
@@ -131,7 +131,7 @@ export class SessionService {
 
   /** Ends the session a refresh token belongs to. Answers the same for any token, valid or not. */
   async signOut(refreshToken: string): Promise<void> {
-    const hash = hashRefreshToken(refreshToken);
+    const hash = refreshTokens.hash(refreshToken);
     if (!hash) return;
     await this.db.platform((m) =>
       m.query(
