@@ -14,6 +14,7 @@ import { errorAndLogPlugin } from '@tenantry/federation';
 import { createLogger, type Logger } from '@tenantry/logging';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
+import { createApiKeyVerifier } from './api-key-verifier';
 import { identifyCaller, requestIdFrom } from './request-context';
 import { SignedContextDataSource } from './subgraph-data-source';
 
@@ -33,6 +34,12 @@ export async function startGateway(
 ): Promise<GatewayHandle> {
   const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
   const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+  const verifyApiKey = createApiKeyVerifier({
+    url: config.API_KEY_VERIFY_URL,
+    signingKey,
+    cacheSeconds: config.API_KEY_CACHE_SECONDS,
+    onError: (error) => logger.error({ err: error }, 'api key verification unavailable'),
+  });
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
 
   const gateway = new ApolloGateway({
@@ -94,7 +101,7 @@ export async function startGateway(
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys);
+          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey);
         } catch (error) {
           logger.info(
             { requestId, code: (error as { extensions?: { code?: string } }).extensions?.code },

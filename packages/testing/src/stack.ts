@@ -77,6 +77,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
       USAGE_SUBGRAPH_URL: usage.url,
       AUDIT_SUBGRAPH_URL: audit.url,
       IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+      API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
       ...env,
     }),
     capturingLogger('gateway', logs),

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { AccountService, type PasswordPolicy } from './account/account.service';
+import { ApiKeyService } from './api-key/api-key.service';
 import { InvitationService, type InvitationSettings } from './invitation/invitation.service';
 import { MailboxService } from './mail/mail.service';
 import type { Mailer } from './mail/mailer';
@@ -30,6 +31,7 @@ export interface IdentityContext extends BaseSubgraphContext {
   sessions: SessionService;
   mailbox: MailboxService;
   invitations: InvitationService;
+  apiKeys: ApiKeyService;
   userById: DataLoader<string, UserEntity | null>;
 }
 
@@ -44,6 +46,7 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
     accounts: new AccountService(dataSource, db, deps.hasher, deps.passwordPolicy, deps.mailer, sessions),
     mailbox: new MailboxService(db, deps.devMailboxEnabled),
     invitations: new InvitationService(dataSource, db, deps.mailer, deps.hasher, deps.passwordPolicy, sessions, deps.invitations),
+    apiKeys: new ApiKeyService(db),
     userById: createUserLoader(db),
   };
 }

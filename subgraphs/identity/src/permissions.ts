@@ -1,10 +1,11 @@
-import { allow, hasRole, isAuthenticated, isPlatformStaff, type Rules } from '@tenantry/auth';
+import { allow, hasRole, hasRoleOrScope, isAuthenticated, isPlatformStaff, type Rules } from '@tenantry/auth';
 
 export const identityRules: Rules = {
   Query: {
     me: isAuthenticated,
-    members: hasRole('viewer'),
-    membersConnection: hasRole('viewer'),
+    members: hasRoleOrScope('viewer', 'members:read'),
+    membersConnection: hasRoleOrScope('viewer', 'members:read'),
+    apiKeys: hasRole('admin'),
     sessions: isAuthenticated,
     devMailbox: isPlatformStaff,
     invitations: hasRole('manager'),
@@ -26,6 +27,8 @@ export const identityRules: Rules = {
     revokeInvitation: hasRole('manager'),
     // The token in the input is the credential.
     acceptInvitation: allow,
+    createApiKey: hasRole('admin'),
+    revokeApiKey: hasRole('admin'),
   },
   // Reached only through a guarded root field or a tenant-checked reference.
   User: allow,
@@ -39,4 +42,6 @@ export const identityRules: Rules = {
   Session: allow,
   DevMail: allow,
   Invitation: allow,
+  ApiKey: allow,
+  CreatedApiKey: allow,
 };

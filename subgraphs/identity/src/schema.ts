@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { AccountResolver } from './account/account.resolver';
+import { ApiKeyResolver } from './api-key/api-key.resolver';
 import { mapIdentityErrors } from './errors';
 import { InvitationResolver } from './invitation/invitation.resolver';
 import { MailResolver } from './mail/mail.resolver';
@@ -10,7 +11,7 @@ import { resolveUserReference } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 
 export const identitySubgraphDefinition: SubgraphDefinition = {
-  resolvers: [UserResolver, MembershipResolver, AccountResolver, SessionResolver, MailResolver, InvitationResolver],
+  resolvers: [UserResolver, MembershipResolver, AccountResolver, SessionResolver, MailResolver, InvitationResolver, ApiKeyResolver],
   references: { User: { __resolveReference: resolveUserReference } },
   rules: identityRules,
   mapError: mapIdentityErrors,

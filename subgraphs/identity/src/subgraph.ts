@@ -1,8 +1,9 @@
 import type { Logger } from '@tenantry/logging';
-import { importSigningKey } from '@tenantry/auth';
+import { importSigningKey, importVerifyKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { loadPlanCatalog } from '@tenantry/plans';
 import { createDataSource } from '@tenantry/tenancy';
+import { apiKeyVerifyRoute } from './api-key/api-key.route';
 import type { IdentitySubgraphConfig } from './config';
 import { createIdentityContext, type IdentityDependencies } from './context';
 import { jwksRoute } from './jwks/jwks.route';
@@ -21,6 +22,7 @@ export async function startIdentitySubgraph(
   logger?: Logger,
 ): Promise<SubgraphHandle> {
   const signingKey = await importSigningKey(config.ACCESS_TOKEN_SIGNING_KEY);
+  const contextVerifyKey = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
@@ -49,7 +51,10 @@ export async function startIdentitySubgraph(
       dataSource,
       definition: identitySubgraphDefinition,
       createContext: (base, ds) => createIdentityContext(base, ds, deps),
-      extraRoutes: jwksRoute([signingKey]),
+      extraRoutes: (app) => {
+        jwksRoute([signingKey])(app);
+        apiKeyVerifyRoute(dataSource, contextVerifyKey, logger)(app);
+      },
     },
     config,
     port,

@@ -1,12 +1,12 @@
-import { allow, hasRole, type Rules } from '@tenantry/auth';
+import { allow, hasRoleOrScope, type Rules } from '@tenantry/auth';
 
 export const usageRules: Rules = {
   Query: {
-    usageCounters: hasRole('viewer'),
+    usageCounters: hasRoleOrScope('viewer', 'usage:read'),
   },
   Mutation: {
-    recordUsage: hasRole('member'),
+    recordUsage: hasRoleOrScope('member', 'usage:write'),
   },
   UsageCounter: allow,
-  Tenant: { id: allow, usage: hasRole('viewer') },
+  Tenant: { id: allow, usage: hasRoleOrScope('viewer', 'usage:read') },
 };

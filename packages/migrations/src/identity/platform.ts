@@ -117,4 +117,34 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       GRANT INSERT ON platform.mail_outbox TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0202-identity-api-keys',
+    owner: 'identity',
+    up: ({ tenantGroupRole }) => `
+      -- Partner API keys: the prefix finds the row, the SHA-256 of the whole key proves it.
+      -- A tenant manages its own keys but can never read a hash back (column grants).
+      CREATE TABLE platform.api_keys (
+        id uuid PRIMARY KEY,
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+        prefix text NOT NULL UNIQUE CHECK (prefix ~ '^[0-9a-f]{12}$'),
+        secret_hash bytea NOT NULL CHECK (length(secret_hash) = 32),
+        scopes text[] NOT NULL CHECK (cardinality(scopes) > 0),
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz,
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE INDEX api_keys_tenant_idx ON platform.api_keys (tenant_id, created_at DESC);
+      ALTER TABLE platform.api_keys ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY api_keys_own_tenant ON platform.api_keys TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT INSERT ON platform.api_keys TO ${tenantGroupRole};
+      GRANT SELECT (id, tenant_id, name, prefix, scopes, created_by, created_at, expires_at, last_used_at, revoked_at)
+        ON platform.api_keys TO ${tenantGroupRole};
+      GRANT UPDATE (revoked_at) ON platform.api_keys TO ${tenantGroupRole};
+    `,
+  },
 ];
