@@ -22,6 +22,9 @@ export function loadIdentitySubgraphConfig(env: Record<string, string | undefine
       ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
       /** How long an invitation link stays valid; default 7 days. */
       INVITATION_TTL_SECONDS: seconds(7 * 24 * 3600, 90 * 24 * 3600),
+      EMAIL_VERIFICATION_TTL_SECONDS: seconds(2 * 24 * 3600, 30 * 24 * 3600),
+      /** Short: a reset code in a mailbox is a password. */
+      PASSWORD_RESET_TTL_SECONDS: seconds(3600, 24 * 3600),
       PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
     },
     env,

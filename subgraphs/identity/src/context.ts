@@ -4,6 +4,7 @@ import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { AccountService, type PasswordPolicy } from './account/account.service';
 import { ApiKeyService } from './api-key/api-key.service';
+import { CredentialService, type CredentialSettings } from './credential/credential.service';
 import { InvitationService, type InvitationSettings } from './invitation/invitation.service';
 import { MailboxService } from './mail/mail.service';
 import type { Mailer } from './mail/mailer';
@@ -22,6 +23,7 @@ export interface IdentityDependencies {
   tokens: TokenSettings;
   devMailboxEnabled: boolean;
   invitations: InvitationSettings;
+  credentials: CredentialSettings;
 }
 
 export interface IdentityContext extends BaseSubgraphContext {
@@ -32,18 +34,21 @@ export interface IdentityContext extends BaseSubgraphContext {
   mailbox: MailboxService;
   invitations: InvitationService;
   apiKeys: ApiKeyService;
+  credentials: CredentialService;
   userById: DataLoader<string, UserEntity | null>;
 }
 
 export function createIdentityContext(base: BaseSubgraphContext, dataSource: DataSource, deps: IdentityDependencies): IdentityContext {
   const db = new RequestDatabase(dataSource, base.tenantId);
   const sessions = new SessionService(db, deps.tokens);
+  const credentials = new CredentialService(db, deps.hasher, deps.passwordPolicy, deps.mailer, deps.credentials);
   return {
     ...base,
     users: new UserService(db),
     memberships: new MembershipService(db),
     sessions,
-    accounts: new AccountService(dataSource, db, deps.hasher, deps.passwordPolicy, deps.mailer, sessions),
+    accounts: new AccountService(dataSource, db, deps.hasher, deps.passwordPolicy, deps.mailer, sessions, credentials),
+    credentials,
     mailbox: new MailboxService(db, deps.devMailboxEnabled),
     invitations: new InvitationService(dataSource, db, deps.mailer, deps.hasher, deps.passwordPolicy, sessions, deps.invitations),
     apiKeys: new ApiKeyService(db),

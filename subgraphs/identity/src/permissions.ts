@@ -27,6 +27,10 @@ export const identityRules: Rules = {
     revokeInvitation: hasRole('manager'),
     // The token in the input is the credential.
     acceptInvitation: allow,
+    verifyEmail: allow,
+    requestPasswordReset: allow,
+    resetPassword: allow,
+    requestEmailVerification: isAuthenticated,
     createApiKey: hasRole('admin'),
     revokeApiKey: hasRole('admin'),
   },

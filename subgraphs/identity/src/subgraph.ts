@@ -43,6 +43,10 @@ export async function startIdentitySubgraph(
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     },
     devMailboxEnabled: config.NODE_ENV !== 'production',
+    credentials: {
+      verificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
+      resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,
+    },
     invitations: { ttlSeconds: config.INVITATION_TTL_SECONDS, catalog: loadPlanCatalog() },
   };
   return runSubgraph(

@@ -47,7 +47,7 @@ describe('accounts: sign-up and sign-in through the gateway', () => {
     );
     const me = await graphql(stack.gatewayUrl, '{ me { email displayName } }', { token: tokens.accessToken });
     expect(me.body.data).toEqual({ me: { email: email.toLowerCase(), displayName: 'Pat Example' } });
-    expect(await mailbox(email)).toEqual([expect.objectContaining({ template: 'account_created' })]);
+    expect(await mailbox(email)).toEqual([expect.objectContaining({ template: 'verify_email' })]);
   });
 
   it('signs up with an organisation: tenant, owner membership and audit events commit together', async () => {
@@ -89,7 +89,7 @@ describe('accounts: sign-up and sign-in through the gateway', () => {
 
     await expect(signIn(stack.gatewayUrl, email)).resolves.toEqual(expect.objectContaining({ accessToken: expect.any(String) }));
     await expect(signIn(stack.gatewayUrl, email, 'a-different-passphrase-9')).rejects.toThrow(/UNAUTHENTICATED/);
-    expect((await mailbox(email)).map((m) => m.template)).toEqual(['account_exists', 'account_created']);
+    expect((await mailbox(email)).map((m) => m.template)).toEqual(['account_exists', 'verify_email']);
   });
 
   it.each([

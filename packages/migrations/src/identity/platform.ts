@@ -147,4 +147,23 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       GRANT UPDATE (revoked_at) ON platform.api_keys TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0203-identity-email-verification-password-reset',
+    owner: 'identity',
+    up: () => `
+      -- Not a secret: tenants may see whether a member's address is verified.
+      ALTER TABLE platform.users ADD COLUMN email_verified_at timestamptz;
+
+      -- Single-use, expiring codes mailed to a person (verify an address, reset a password):
+      -- only their SHA-256 is kept, in a table no tenant role is granted anything on.
+      CREATE TABLE platform.user_tokens (
+        token_hash bytea PRIMARY KEY CHECK (length(token_hash) = 32),
+        user_id uuid NOT NULL REFERENCES platform.users (id) ON DELETE CASCADE,
+        purpose text NOT NULL CHECK (purpose IN ('verify_email', 'reset_password')),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX user_tokens_user_idx ON platform.user_tokens (user_id, purpose);
+    `,
+  },
 ];

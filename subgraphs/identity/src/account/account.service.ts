@@ -4,6 +4,7 @@ import { appendAuditEvent } from '@tenantry/audit-writer';
 import type { PlatformRole, TenantRole } from '@tenantry/auth';
 import { ConflictError } from '@tenantry/errors';
 import { isTenantId, pgCode, pgConstraint, provisionTenant, type RequestDatabase } from '@tenantry/tenancy';
+import type { CredentialService } from '../credential/credential.service';
 import type { Mailer } from '../mail/mailer';
 import { addMembership } from '../membership/membership.service';
 import type { PasswordHasher } from '../password/password.hasher';
@@ -67,6 +68,7 @@ export class AccountService {
     private readonly policy: PasswordPolicy,
     private readonly mailer: Mailer,
     private readonly sessions: SessionService,
+    private readonly credentials: CredentialService,
   ) {}
 
   /**
@@ -87,12 +89,7 @@ export class AccountService {
     const createAccount = async (m: EntityManager) => {
       await m.query(`INSERT INTO platform.users (id, email, display_name) VALUES ($1, $2, $3)`, [userId, email, displayName]);
       await m.query(`INSERT INTO platform.user_credentials (user_id, password_hash) VALUES ($1, $2)`, [userId, passwordHash]);
-      await this.mailer.send(m, {
-        to: email,
-        template: 'account_created',
-        subject: 'Welcome to Tenantry',
-        body: `Hello ${displayName}, your account is ready. Sign in with this email address.`,
-      });
+      await this.credentials.sendVerification(m, { id: userId, email, displayName });
     };
     try {
       if (!input.organisation) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 
-export type MailTemplate = 'account_created' | 'account_exists' | 'invitation';
+export type MailTemplate = 'account_exists' | 'invitation' | 'verify_email' | 'reset_password';
 
 export interface MailMessage {
   to: string;

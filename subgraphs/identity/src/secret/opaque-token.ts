@@ -27,3 +27,5 @@ export class OpaqueTokenKind {
 
 export const refreshTokens = new OpaqueTokenKind('trt_');
 export const invitationTokens = new OpaqueTokenKind('tinv_');
+export const verificationTokens = new OpaqueTokenKind('tver_');
+export const resetTokens = new OpaqueTokenKind('trst_');
