@@ -110,7 +110,9 @@ export async function startGateway(
           throw error;
         }
         const log = logger.child({ requestId, tenantId: caller.tenantId, principalId: principalId(caller.principal) });
-        const contextToken = await signContextToken(signingKey, caller);
+        // The socket's address: behind a proxy this is the proxy's (X-Forwarded-For is not trusted yet).
+        const clientIp = req.socket.remoteAddress;
+        const contextToken = await signContextToken(signingKey, { ...caller, ...(clientIp ? { clientIp } : {}) });
         return { ...caller, log, contextToken };
       },
     }),

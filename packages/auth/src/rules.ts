@@ -11,6 +11,7 @@ export interface AuthContext {
   requestId: string;
   tenantId?: string;
   principal: Principal;
+  clientIp?: string;
 }
 
 // Cache modes: every rule below reads only the request context, never parent or args, so

@@ -25,6 +25,12 @@ export function loadIdentitySubgraphConfig(env: Record<string, string | undefine
       EMAIL_VERIFICATION_TTL_SECONDS: seconds(2 * 24 * 3600, 30 * 24 * 3600),
       /** Short: a reset code in a mailbox is a password. */
       PASSWORD_RESET_TTL_SECONDS: seconds(3600, 24 * 3600),
+      /** Brute-force protection: failures allowed before exponential backoff (per email, per address). */
+      SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(100).default(5),
+      SIGN_IN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).max(10_000).default(50),
+      SIGN_IN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+      SIGN_IN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+      SIGN_IN_FAILURE_WINDOW_SECONDS: seconds(900, 86_400),
       PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
     },
     env,

@@ -11,6 +11,7 @@ import type { Mailer } from './mail/mailer';
 import { MembershipService } from './membership/membership.service';
 import type { PasswordHasher } from './password/password.hasher';
 import { SessionService, type TokenSettings } from './session/session.service';
+import { SignInThrottle, type ThrottleSettings } from './throttle/sign-in-throttle.service';
 import type { UserEntity } from './user/user.entity';
 import { createUserLoader } from './user/user.loader';
 import { UserService } from './user/user.service';
@@ -24,6 +25,7 @@ export interface IdentityDependencies {
   devMailboxEnabled: boolean;
   invitations: InvitationSettings;
   credentials: CredentialSettings;
+  throttle: ThrottleSettings;
 }
 
 export interface IdentityContext extends BaseSubgraphContext {
@@ -47,7 +49,16 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
     users: new UserService(db),
     memberships: new MembershipService(db),
     sessions,
-    accounts: new AccountService(dataSource, db, deps.hasher, deps.passwordPolicy, deps.mailer, sessions, credentials),
+    accounts: new AccountService(
+      dataSource,
+      db,
+      deps.hasher,
+      deps.passwordPolicy,
+      deps.mailer,
+      sessions,
+      credentials,
+      new SignInThrottle(db, deps.throttle),
+    ),
     credentials,
     mailbox: new MailboxService(db, deps.devMailboxEnabled),
     invitations: new InvitationService(dataSource, db, deps.mailer, deps.hasher, deps.passwordPolicy, sessions, deps.invitations),

@@ -43,6 +43,13 @@ export async function startIdentitySubgraph(
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     },
     devMailboxEnabled: config.NODE_ENV !== 'production',
+    throttle: {
+      maxFailuresPerAccount: config.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: config.SIGN_IN_MAX_FAILURES_PER_IP,
+      baseLockSeconds: config.SIGN_IN_LOCK_BASE_SECONDS,
+      maxLockSeconds: config.SIGN_IN_LOCK_MAX_SECONDS,
+      windowSeconds: config.SIGN_IN_FAILURE_WINDOW_SECONDS,
+    },
     credentials: {
       verificationTtlSeconds: config.EMAIL_VERIFICATION_TTL_SECONDS,
       resetTtlSeconds: config.PASSWORD_RESET_TTL_SECONDS,

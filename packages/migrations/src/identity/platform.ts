@@ -166,4 +166,18 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       CREATE INDEX user_tokens_user_idx ON platform.user_tokens (user_id, purpose);
     `,
   },
+  {
+    id: '0204-identity-sign-in-throttle',
+    owner: 'identity',
+    up: () => `
+      -- Failed sign-ins per account (keyed by a hash of the normalised email, known or not, so
+      -- a lockout says nothing about whether an account exists) and per client address.
+      CREATE TABLE platform.sign_in_throttle (
+        key text PRIMARY KEY CHECK (key ~ '^(account|ip):'),
+        failures integer NOT NULL DEFAULT 0 CHECK (failures >= 0),
+        first_failure_at timestamptz NOT NULL DEFAULT now(),
+        locked_until timestamptz
+      );
+    `,
+  },
 ];

@@ -1,4 +1,4 @@
-import { BadUserInputError, ConflictError, ForbiddenError, UnauthenticatedError, type TenantryError } from '@tenantry/errors';
+import { BadUserInputError, ConflictError, ErrorCode, ForbiddenError, TenantryError, UnauthenticatedError } from '@tenantry/errors';
 import type { PasswordProblem } from '../password/password-policy';
 
 export enum AccountErrorCode {
@@ -9,6 +9,8 @@ export enum AccountErrorCode {
   INVALID_DISPLAY_NAME = 'INVALID_DISPLAY_NAME',
   NOT_A_MEMBER = 'NOT_A_MEMBER',
   SLUG_TAKEN = 'SLUG_TAKEN',
+  /** Too many failed sign-ins for this email or from this address: back off. */
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
 }
 
 export class AccountDomainError extends Error {
@@ -16,6 +18,7 @@ export class AccountDomainError extends Error {
     readonly code: AccountErrorCode,
     message: string,
     readonly detail?: PasswordProblem,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -35,5 +38,7 @@ export function toPublicAccountError(error: AccountDomainError): TenantryError {
       return new ForbiddenError(error.message, { reason: error.code });
     case AccountErrorCode.SLUG_TAKEN:
       return new ConflictError(error.message, { field: 'organisation.slug' });
+    case AccountErrorCode.TOO_MANY_ATTEMPTS:
+      return new TenantryError(ErrorCode.RATE_LIMITED, error.message, { retryAfterSeconds: error.retryAfterSeconds });
   }
 }

@@ -15,7 +15,7 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload)
   signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: IdentityContext): Promise<AuthPayload> {
-    return ctx.accounts.signIn(input);
+    return ctx.accounts.signIn(input, ctx.clientIp);
   }
 
   @Mutation(() => AuthPayload, { description: 'Trade a refresh token for new tokens (the old refresh token is spent)' })

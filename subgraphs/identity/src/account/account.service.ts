@@ -11,6 +11,7 @@ import type { PasswordHasher } from '../password/password.hasher';
 import { passwordProblem, type PasswordProblem } from '../password/password-policy';
 import { membershipRole, type SessionService } from '../session/session.service';
 import type { AuthPayload } from '../session/session.type';
+import { accountKey, ipKey, type SignInThrottle } from '../throttle/sign-in-throttle.service';
 import { normaliseEmail } from '../user/user.service';
 import { AccountDomainError, AccountErrorCode } from './account.errors';
 
@@ -69,6 +70,7 @@ export class AccountService {
     private readonly mailer: Mailer,
     private readonly sessions: SessionService,
     private readonly credentials: CredentialService,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   /**
@@ -139,8 +141,15 @@ export class AccountService {
    * Checks the password and opens a session for `tenantId`, or for the oldest membership.
    * Unknown emails spend the same argon2 time as wrong passwords and get the same answer.
    */
-  async signIn(input: { email: string; password: string; tenantId?: string | undefined }): Promise<AuthPayload> {
+  async signIn(input: { email: string; password: string; tenantId?: string | undefined }, clientIp?: string): Promise<AuthPayload> {
     const email = normaliseEmail(input.email);
+    const account = accountKey(email);
+    const ip = clientIp ? ipKey(clientIp) : undefined;
+    // Checked before the password: while locked, even the right password is refused.
+    const wait = await this.throttle.retryAfter(ip ? [account, ip] : [account]);
+    if (wait > 0) {
+      throw new AccountDomainError(AccountErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed sign-ins; try again later', undefined, wait);
+    }
     const rows: { id: string; platformRole: PlatformRole | null; passwordHash: string | null }[] = await this.db.platform((m) =>
       m.query(
         `SELECT u.id, u.platform_role AS "platformRole", c.password_hash AS "passwordHash"
@@ -154,8 +163,10 @@ export class AccountService {
       ? await this.hasher.verify(user.passwordHash, input.password)
       : await this.hasher.verifyNothing(input.password);
     if (!user || !user.passwordHash || !valid) {
+      await this.throttle.recordFailure(account, ip);
       throw new AccountDomainError(AccountErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
     }
+    await this.throttle.recordSuccess(account);
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : undefined;
     return this.db.platform(async (m) => {
       const tenant = await this.chooseTenant(m, user.id, input.tenantId);
