@@ -20,6 +20,10 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       AUDIT_SUBGRAPH_URL: vars.httpUrl.default('http://127.0.0.1:4004/graphql'),
       /** Where identity serves the public keys of access tokens. */
       IDENTITY_JWKS_URL: vars.httpUrl.default('http://127.0.0.1:4002/.well-known/jwks.json'),
+      /** Where identity verifies partner API keys (the gateway has no database). */
+      API_KEY_VERIFY_URL: vars.httpUrl.default('http://127.0.0.1:4002/internal/api-keys/verify'),
+      /** How long a verified key is trusted without asking again: also how late a revocation bites. */
+      API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
       /** The gateway's private key (JWK) for the context it signs for every subgraph call. */
       CONTEXT_SIGNING_KEY: vars.jwkJson,
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

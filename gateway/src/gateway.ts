@@ -14,6 +14,7 @@ import { errorAndLogPlugin } from '@tenantry/federation';
 import { createLogger, type Logger } from '@tenantry/logging';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
+import { createApiKeyVerifier } from './api-key-verifier';
 import { identifyCaller, requestIdFrom } from './request-context';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
@@ -46,6 +47,12 @@ export async function startGateway(
   });
   const signingKey = await importSigningKey(config.CONTEXT_SIGNING_KEY);
   const accessTokenKeys = createRemoteJWKSet(new URL(config.IDENTITY_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+  const verifyApiKey = createApiKeyVerifier({
+    url: config.API_KEY_VERIFY_URL,
+    signingKey,
+    cacheSeconds: config.API_KEY_CACHE_SECONDS,
+    onError: (error) => logger.error({ err: error }, 'api key verification unavailable'),
+  });
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
   const buckets =
     config.RATE_LIMIT_ENABLED === 'true'
@@ -130,7 +137,7 @@ export async function startGateway(
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys);
+          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey);
           await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
         } catch (error) {
           logger.info(
@@ -150,7 +157,9 @@ export async function startGateway(
           principalId: principalId(caller.principal),
           traceId: activeTraceId(),
         });
-        const contextToken = await signContextToken(signingKey, caller);
+        // The socket's address: behind a proxy this is the proxy's (X-Forwarded-For is not trusted yet).
+        const clientIp = req.socket.remoteAddress;
+        const contextToken = await signContextToken(signingKey, { ...caller, ...(clientIp ? { clientIp } : {}) });
         return { ...caller, log, contextToken };
       },
     }),

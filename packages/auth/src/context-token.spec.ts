@@ -58,6 +58,11 @@ describe('context tokens', () => {
     await expect(verifyContextToken(gateway.verify, await signContextToken(gateway.signing, apiKey))).resolves.toEqual(apiKey);
   });
 
+  it('round-trip the client address the gateway saw', async () => {
+    const withIp: RequestContextClaims = { ...claims, clientIp: '203.0.113.7' };
+    await expect(verifyContextToken(gateway.verify, await signContextToken(gateway.signing, withIp))).resolves.toEqual(withIp);
+  });
+
   it('refuses a missing token as UNAUTHENTICATED', async () => {
     await expect(verifyContextToken(gateway.verify, undefined)).rejects.toEqual(unauthenticated);
     await expect(verifyContextToken(gateway.verify, '')).rejects.toEqual(unauthenticated);

@@ -16,10 +16,12 @@ export interface RequestContextClaims {
   requestId: string;
   tenantId?: string;
   principal: Principal;
+  /** The client's address as the gateway saw it (for per-IP throttling); never a credential. */
+  clientIp?: string;
 }
 
 export async function signContextToken(key: SigningKey, claims: RequestContextClaims): Promise<string> {
-  return new SignJWT({ rid: claims.requestId, tid: claims.tenantId, prn: claims.principal })
+  return new SignJWT({ rid: claims.requestId, tid: claims.tenantId, prn: claims.principal, cip: claims.clientIp })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'tenantry-context+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -50,7 +52,8 @@ export async function verifyContextToken(key: KeyLike | Uint8Array, token: strin
   if (!principal || typeof requestId !== 'string' || (tenantId !== undefined && typeof tenantId !== 'string')) {
     throw new UnauthenticatedError('Malformed gateway context');
   }
-  return { requestId, principal, ...(tenantId ? { tenantId } : {}) };
+  const clientIp = typeof payload.cip === 'string' && payload.cip.length <= 64 ? payload.cip : undefined;
+  return { requestId, principal, ...(tenantId ? { tenantId } : {}), ...(clientIp ? { clientIp } : {}) };
 }
 
 function parsePrincipal(value: unknown): Principal | undefined {

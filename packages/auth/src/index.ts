@@ -3,3 +3,4 @@ export * from './keys';
 export * from './context-token';
 export * from './access-token';
 export * from './rules';
+export * from './api-key';

@@ -1,6 +1,9 @@
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, deny, or, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
+/** A rule or a combination (or/and) of rules: what a rule tree accepts. */
+export type ShieldRule = IRule | ReturnType<typeof or>;
 import { ForbiddenError, UnauthenticatedError } from '@tenantry/errors';
+import type { ApiKeyScope } from './api-key';
 import { roleAtLeast, type Principal, type TenantRole } from './principal';
 
 /** What every rule may read: established by the gateway, verified by the subgraph. */
@@ -8,14 +11,38 @@ export interface AuthContext {
   requestId: string;
   tenantId?: string;
   principal: Principal;
+  clientIp?: string;
 }
 
 // Cache modes: every rule below reads only the request context, never parent or args, so
 // 'contextual' (one decision per rule per request) cannot leak a decision across list items.
 
-export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })(
-  (_parent, _args, ctx: AuthContext) => ctx.principal.kind !== 'anonymous' || new UnauthenticatedError(),
-);
+/**
+ * A signed-in person. API keys are refused here: a key reaches only fields that name one of
+ * its scopes (hasScope), so a new field is closed to partners until someone decides otherwise.
+ */
+export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+  return ctx.principal.kind === 'user' || new ForbiddenError('API keys cannot use this operation');
+});
+
+/** An API key holding `scope`, acting in its own tenant (the gateway sets the key's tenant). */
+const scopeRules = new Map<string, IRule>();
+export const hasScope = (scope: ApiKeyScope): IRule => {
+  let existing = scopeRules.get(scope);
+  if (!existing) {
+    existing = rule(`hasScope:${scope}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
+      return (ctx.principal.kind === 'api_key' && ctx.principal.scopes.includes(scope)) || new ForbiddenError(`Requires scope ${scope}`);
+    });
+    scopeRules.set(scope, existing);
+  }
+  return existing;
+};
+
+/** A person with at least `role`, or an API key with `scope`: the usual rule for what partners may read. */
+export const hasRoleOrScope = (role: TenantRole, scope: ApiKeyScope): ShieldRule => or(hasRole(role), hasScope(scope));
 
 /** A user with at least `minimum` in the request's tenant (one rule instance per role). */
 const roleRules = new Map<TenantRole, IRule>();
@@ -47,7 +74,7 @@ export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextu
   );
 });
 
-export { allow, deny };
+export { allow, deny, or };
 
 /**
  * The permissions layer every subgraph applies: deny by default, FORBIDDEN (a new error per

@@ -1,6 +1,7 @@
 import type { PlatformMigration, TenantMigration } from './migration';
 import { tenantPlatformMigrations } from './tenant/platform';
 import { identityPlatformMigrations } from './identity/platform';
+import { identityTenantMigrations } from './identity/tenant';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
 import { usageQuotaTenantMigrations } from './usage/tenant-quota';
@@ -22,4 +23,5 @@ export const tenantMigrations: readonly TenantMigration[] = inOrder([
   ...usageTenantMigrations,
   ...auditTenantMigrations,
   ...usageQuotaTenantMigrations,
+  ...identityTenantMigrations,
 ]);

@@ -53,6 +53,24 @@ export async function withPlatform<T>(dataSource: DataSource, work: Work<T>): Pr
   });
 }
 
+/**
+ * Platform work that must also touch one tenant's schema in the same transaction, as the
+ * application's login role: for what a tenant role may not do — create an account, read a
+ * secret's hash — atomically with that tenant's rows (accepting an invitation, where the tenant
+ * is known only from the secret). search_path is the tenant's schema then platform, as in
+ * withTenant, but no tenant role and so no RLS: the work must name its tenant in every query.
+ */
+export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
+  const schema = tenantSchemaName(tenantId);
+  return inTransaction(dataSource, async (runner) => {
+    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
+      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
+      tenantId,
+    ]);
+    return work(runner.manager);
+  });
+}
+
 /** Opens, commits or rolls back, and always releases one pooled connection. */
 export async function inTransaction<T>(dataSource: DataSource, body: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();

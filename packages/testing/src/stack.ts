@@ -6,6 +6,7 @@ import {
   signContextToken,
   type AccessTokenClaims,
   type RequestContextClaims,
+  type SigningKey,
 } from '@tenantry/auth';
 import { createLogger, type Logger } from '@tenantry/logging';
 import { loadGatewayConfig, startGateway, type GatewayHandle } from '@tenantry/gateway';
@@ -26,6 +27,8 @@ export interface Stack {
   token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
   /** Another gateway replica over the same subgraphs and keys (extra env on top); returns its URL. */
   addGateway: (extra?: Record<string, string>) => Promise<string>;
+  /** Identity's access-token key, for crafting tokens identity would never issue (negative tests). */
+  accessKey: SigningKey;
   /** A context token as the gateway would sign it (for calling a subgraph directly). */
   contextToken: (claims: RequestContextClaims) => Promise<string>;
   stop: () => Promise<void>;
@@ -78,6 +81,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
       USAGE_SUBGRAPH_URL: usage.url,
       AUDIT_SUBGRAPH_URL: audit.url,
       IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+      API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
       ...env,
       ...extra,
     });
@@ -91,6 +95,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
     logs,
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
+    accessKey,
     contextToken: (claims) => signContextToken(contextKey, claims),
     addGateway: async (extra = {}) => {
       const handle = await startGateway(gatewayConfig(extra), capturingLogger('gateway', logs));

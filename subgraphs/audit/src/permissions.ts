@@ -1,8 +1,8 @@
-import { allow, hasRole, type Rules } from '@tenantry/auth';
+import { allow, hasRoleOrScope, type Rules } from '@tenantry/auth';
 
 export const auditRules: Rules = {
   Query: {
-    auditEvents: hasRole('admin'),
+    auditEvents: hasRoleOrScope('admin', 'audit:read'),
   },
   AuditEvent: allow,
   AuditEventEdge: allow,

@@ -1,12 +1,27 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
+import { AccountResolver } from './account/account.resolver';
+import { ApiKeyResolver } from './api-key/api-key.resolver';
+import { CredentialResolver } from './credential/credential.resolver';
 import { mapIdentityErrors } from './errors';
+import { InvitationResolver } from './invitation/invitation.resolver';
+import { MailResolver } from './mail/mail.resolver';
 import { MembershipResolver } from './membership/membership.resolver';
 import { identityRules } from './permissions';
+import { SessionResolver } from './session/session.resolver';
 import { resolveUserReference } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
 
 export const identitySubgraphDefinition: SubgraphDefinition = {
-  resolvers: [UserResolver, MembershipResolver],
+  resolvers: [
+    UserResolver,
+    MembershipResolver,
+    AccountResolver,
+    SessionResolver,
+    MailResolver,
+    InvitationResolver,
+    ApiKeyResolver,
+    CredentialResolver,
+  ],
   references: { User: { __resolveReference: resolveUserReference } },
   rules: identityRules,
   mapError: mapIdentityErrors,

@@ -1,8 +1,8 @@
-import { allow, hasRole, isPlatformAdmin, isAuthenticated, type Rules } from '@tenantry/auth';
+import { allow, hasRole, hasScope, isPlatformAdmin, isAuthenticated, or, type Rules } from '@tenantry/auth';
 
 export const tenantRules: Rules = {
   Query: {
-    currentTenant: isAuthenticated,
+    currentTenant: or(isAuthenticated, hasScope('tenant:read')),
   },
   Mutation: {
     createTenant: isPlatformAdmin,

@@ -1,18 +1,18 @@
-import { allow, hasRole, type Rules } from '@tenantry/auth';
+import { allow, hasRole, hasRoleOrScope, type Rules } from '@tenantry/auth';
 
 export const usageRules: Rules = {
   Query: {
-    usageCounters: hasRole('viewer'),
-    quotas: hasRole('viewer'),
-    checkQuota: hasRole('member'),
-    usageHistory: hasRole('viewer'),
+    usageCounters: hasRoleOrScope('viewer', 'usage:read'),
+    quotas: hasRoleOrScope('viewer', 'usage:read'),
+    checkQuota: hasRoleOrScope('member', 'usage:write'),
+    usageHistory: hasRoleOrScope('viewer', 'usage:read'),
     billingReport: hasRole('admin'),
-    tenantHealth: hasRole('viewer'),
+    tenantHealth: hasRoleOrScope('viewer', 'usage:read'),
   },
   Mutation: {
-    recordUsage: hasRole('member'),
-    consumeQuota: hasRole('member'),
-    releaseQuota: hasRole('member'),
+    recordUsage: hasRoleOrScope('member', 'usage:write'),
+    consumeQuota: hasRoleOrScope('member', 'usage:write'),
+    releaseQuota: hasRoleOrScope('member', 'usage:write'),
   },
   UsageCounter: allow,
   QuotaStatus: allow,
@@ -21,5 +21,5 @@ export const usageRules: Rules = {
   BillingReport: allow,
   BillingLine: allow,
   TenantHealth: allow,
-  Tenant: { id: allow, usage: hasRole('viewer') },
+  Tenant: { id: allow, usage: hasRoleOrScope('viewer', 'usage:read') },
 };

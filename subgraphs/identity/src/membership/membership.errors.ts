@@ -1,9 +1,11 @@
-import { ForbiddenError, NotFoundError, ConflictError, type TenantryError } from '@tenantry/errors';
+import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError, type TenantryError } from '@tenantry/errors';
 
 export enum MembershipErrorCode {
   MEMBER_NOT_FOUND = 'MEMBER_NOT_FOUND',
   ROLE_ABOVE_OWN = 'ROLE_ABOVE_OWN',
   LAST_OWNER = 'LAST_OWNER',
+  INVALID_CURSOR = 'INVALID_CURSOR',
+  TRANSFER_TO_SELF = 'TRANSFER_TO_SELF',
 }
 
 export class MembershipDomainError extends Error {
@@ -23,5 +25,9 @@ export function toPublicError(error: MembershipDomainError): TenantryError {
       return new ForbiddenError(error.message, { reason: error.code });
     case MembershipErrorCode.LAST_OWNER:
       return new ConflictError(error.message, { reason: error.code });
+    case MembershipErrorCode.INVALID_CURSOR:
+      return new BadUserInputError(error.message, { field: 'after' });
+    case MembershipErrorCode.TRANSFER_TO_SELF:
+      return new BadUserInputError(error.message, { field: 'userId', reason: error.code });
   }
 }

@@ -28,3 +28,30 @@ export class Membership {
   @Field(() => TenantReference, { description: 'Resolved by the tenant subgraph' })
   tenant?: TenantReference;
 }
+
+@ObjectType('MemberEdge')
+export class MemberEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => Membership)
+  node!: Membership;
+}
+
+@ObjectType('MemberPageInfo', { description: 'Named apart from the audit subgraph’s PageInfo, which is not @shareable' })
+export class MemberPageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType('MemberConnection')
+export class MemberConnection {
+  @Field(() => [MemberEdge])
+  edges!: MemberEdge[];
+
+  @Field(() => MemberPageInfo)
+  pageInfo!: MemberPageInfo;
+}

@@ -15,6 +15,9 @@ export class UserEntity {
   @Column('text', { nullable: true })
   platformRole!: 'platform_admin' | 'support' | null;
 
+  @Column('timestamptz', { nullable: true })
+  emailVerifiedAt!: Date | null;
+
   @Column('timestamptz')
   createdAt!: Date;
 

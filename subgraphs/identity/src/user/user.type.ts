@@ -11,4 +11,7 @@ export class User {
 
   @Field(() => String)
   displayName!: string;
+
+  @Field(() => Boolean, { description: 'Whether the person confirmed the address by a mailed code' })
+  emailVerified!: boolean;
 }

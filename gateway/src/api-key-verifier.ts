@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { signContextToken, CONTEXT_HEADER, type SigningKey } from '@tenantry/auth';
+
+export interface ApiKeyIdentity {
+  keyId: string;
+  tenantId: string;
+  scopes: string[];
+}
+
+export type VerifyApiKey = (key: string, requestId: string) => Promise<ApiKeyIdentity | undefined>;
+
+/**
+ * Asks identity whether an API key is valid, with the gateway's signed context as credential,
+ * and remembers valid answers for `cacheSeconds` (keyed by the key's hash, never the key).
+ * Refusals are not cached, so a key created a moment ago works at once. Fails closed: if identity
+ * cannot answer, the key is treated as invalid.
+ */
+export function createApiKeyVerifier(options: {
+  url: string;
+  signingKey: SigningKey;
+  cacheSeconds: number;
+  timeoutMs?: number;
+  onError?: (error: unknown) => void;
+}): VerifyApiKey {
+  const cache = new Map<string, { identity: ApiKeyIdentity; until: number }>();
+  const MAX_ENTRIES = 10_000;
+  return async (key, requestId) => {
+    const id = createHash('sha256').update(key).digest('base64url');
+    const cached = cache.get(id);
+    if (cached && cached.until > Date.now()) return cached.identity;
+    cache.delete(id);
+    let response: Response;
+    try {
+      response = await fetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [CONTEXT_HEADER]: await signContextToken(options.signingKey, { requestId, principal: { kind: 'anonymous' } }),
+          'x-request-id': requestId,
+        },
+        body: JSON.stringify({ key }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
+      });
+    } catch (error) {
+      options.onError?.(error);
+      return undefined;
+    }
+    if (!response.ok) {
+      if (response.status !== 401) options.onError?.(new Error(`api key verification answered HTTP ${response.status}`));
+      return undefined;
+    }
+    const identity = (await response.json()) as ApiKeyIdentity;
+    if (options.cacheSeconds > 0) {
+      if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+      cache.set(id, { identity, until: Date.now() + options.cacheSeconds * 1000 });
+    }
+    return identity;
+  };
+}
