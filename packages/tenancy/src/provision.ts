@@ -11,6 +11,14 @@ export interface NewTenant {
   name: string;
   plan?: string;
   status?: 'trial' | 'active';
+  dataResidency?: 'us' | 'eu' | 'uk' | 'ca' | 'au';
+  parentId?: string | null;
+  adminEmail?: string | null;
+  billingEmail?: string | null;
+  phone?: string | null;
+  timezone?: string;
+  locale?: string;
+  trialEndsAt?: Date | null;
 }
 
 export interface ProvisionOptions {
@@ -43,9 +51,24 @@ export async function provisionTenant(
   try {
     return await inTransaction(dataSource, async (runner) => {
       await runner.query(
-        `INSERT INTO ${PLATFORM_SCHEMA}.tenants (id, slug, name, plan, status, schema_version)
-         VALUES ($1, $2, $3, $4, $5, 0)`,
-        [id, tenant.slug, tenant.name, tenant.plan ?? 'free', tenant.status ?? 'active'],
+        `INSERT INTO ${PLATFORM_SCHEMA}.tenants
+           (id, slug, name, plan, status, schema_version, data_residency, parent_id, admin_email, billing_email, phone, timezone, locale, trial_ends_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          id,
+          tenant.slug,
+          tenant.name,
+          tenant.plan ?? 'free',
+          tenant.status ?? 'active',
+          tenant.dataResidency ?? 'us',
+          tenant.parentId ?? null,
+          tenant.adminEmail ?? null,
+          tenant.billingEmail ?? null,
+          tenant.phone ?? null,
+          tenant.timezone ?? 'UTC',
+          tenant.locale ?? 'en-US',
+          tenant.trialEndsAt ?? null,
+        ],
       );
       await runner.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)}`);
       const [{ rolsuper }] = (await runner.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')) as {

@@ -2,16 +2,31 @@ import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
+import { PlanService, type EffectiveQuota } from './plan/plan.service';
 import type { TenantEntity } from './tenant/tenant.entity';
-import { createTenantLoader } from './tenant/tenant.loader';
+import { createFeatureLoader, createQuotaLoader, createTenantLoader } from './tenant/tenant.loader';
 import { TenantService } from './tenant/tenant.service';
 
 export interface TenantContext extends BaseSubgraphContext {
   tenants: TenantService;
+  plans: PlanService;
   tenantById: DataLoader<string, TenantEntity | null>;
+  quotasByTenant: DataLoader<string, EffectiveQuota[]>;
+  featuresByTenant: DataLoader<string, string[]>;
+  features: () => Promise<ReadonlySet<string>>;
 }
 
 export function createTenantContext(base: BaseSubgraphContext, dataSource: DataSource): TenantContext {
-  const tenants = new TenantService(dataSource, new RequestDatabase(dataSource, base.tenantId));
-  return { ...base, tenants, tenantById: createTenantLoader(tenants) };
+  const db = new RequestDatabase(dataSource, base.tenantId);
+  const tenants = new TenantService(dataSource, db);
+  const plans = new PlanService(dataSource, db);
+  return {
+    ...base,
+    tenants,
+    plans,
+    tenantById: createTenantLoader(tenants),
+    quotasByTenant: createQuotaLoader(plans),
+    featuresByTenant: createFeatureLoader(plans),
+    features: () => db.features(),
+  };
 }

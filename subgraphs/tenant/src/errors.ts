@@ -1,7 +1,9 @@
+import { PlanDomainError, toPublicPlanError } from './plan/plan.errors';
 import { TenantDomainError, toPublicError } from './tenant/tenant.errors';
 
 /** Maps this subgraph's domain errors onto public codes (applied once, around every root field). */
 export function mapTenantErrors(error: unknown): Error | undefined {
   if (error instanceof TenantDomainError) return toPublicError(error);
+  if (error instanceof PlanDomainError) return toPublicPlanError(error);
   return undefined;
 }

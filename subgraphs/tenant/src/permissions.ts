@@ -1,13 +1,32 @@
-import { allow, hasRole, isPlatformAdmin, isAuthenticated, type Rules } from '@tenantry/auth';
+import { allow, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
 
 export const tenantRules: Rules = {
   Query: {
     currentTenant: isAuthenticated,
+    // Non-staff callers only ever find their own tenant (the service checks).
+    tenant: isAuthenticated,
+    tenants: isPlatformStaff,
+    plans: isAuthenticated,
   },
   Mutation: {
     createTenant: isPlatformAdmin,
     renameTenant: hasRole('admin'),
+    updateTenantProfile: hasRole('admin'),
+    changeTenantStatus: isPlatformAdmin,
+    // Owners change their own tenant's plan (never forced); platform admins any tenant's.
+    changeTenantPlan: or(isPlatformAdmin, hasRole('owner')),
+    setTenantQuotaOverride: isPlatformAdmin,
+    setTenantFeatureOverride: isPlatformAdmin,
   },
-  // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check.
-  Tenant: allow,
+  // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check;
+  // contact details are for the tenant's admins and platform staff.
+  Tenant: { '*': allow, contact: or(hasRole('admin'), isPlatformStaff) },
+  TenantContact: allow,
+  TenantQuota: allow,
+  TenantConnection: isPlatformStaff,
+  TenantEdge: isPlatformStaff,
+  TenantPageInfo: isPlatformStaff,
+  TenantStatusCount: isPlatformStaff,
+  Plan: allow,
+  PlanQuota: allow,
 };

@@ -31,4 +31,105 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT, UPDATE (name, updated_at) ON platform.tenants TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0100-tenant-profile-plans-lifecycle',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Lifecycle: purged is the terminal state after cancelled.
+      ALTER TABLE platform.tenants DROP CONSTRAINT tenants_status_check;
+      ALTER TABLE platform.tenants ADD CONSTRAINT tenants_status_check
+        CHECK (status IN ('trial', 'active', 'suspended', 'cancelled', 'purged'));
+
+      -- Profile. Emails are stored lower-case; phone in E.164; locale as a BCP 47 language(-REGION).
+      ALTER TABLE platform.tenants
+        ADD COLUMN data_residency text NOT NULL DEFAULT 'us' CHECK (data_residency IN ('us', 'eu', 'uk', 'ca', 'au')),
+        ADD COLUMN parent_id uuid REFERENCES platform.tenants (id),
+        ADD COLUMN admin_email text CHECK (admin_email = lower(admin_email) AND admin_email ~ '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
+        ADD COLUMN billing_email text CHECK (billing_email = lower(billing_email) AND billing_email ~ '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
+        ADD COLUMN phone text CHECK (phone ~ '^[+][1-9][0-9]{6,14}$'),
+        ADD COLUMN timezone text NOT NULL DEFAULT 'UTC' CHECK (length(timezone) BETWEEN 1 AND 64),
+        ADD COLUMN locale text NOT NULL DEFAULT 'en-US' CHECK (locale ~ '^[a-z]{2,3}(-[A-Z]{2})?$'),
+        ADD COLUMN trial_ends_at timestamptz,
+        ADD COLUMN status_changed_at timestamptz NOT NULL DEFAULT now(),
+        ADD CONSTRAINT tenants_not_own_parent CHECK (parent_id <> id);
+
+      -- Staff listing: keyset pagination on (created_at, id) and the filters it offers.
+      CREATE INDEX tenants_created_idx ON platform.tenants (created_at, id);
+      CREATE INDEX tenants_status_idx ON platform.tenants (status);
+      CREATE INDEX tenants_plan_idx ON platform.tenants (plan);
+      CREATE INDEX tenants_residency_idx ON platform.tenants (data_residency);
+      CREATE INDEX tenants_parent_idx ON platform.tenants (parent_id);
+
+      -- Admins edit their own tenant's profile (RLS keeps them on their own row).
+      GRANT UPDATE (timezone, locale, admin_email, billing_email, phone) ON platform.tenants TO ${tenantGroupRole};
+
+      -- The plan catalog, seeded from config/plans.json at migrate/start (plans are data).
+      -- A plan removed from the file stays (tenants may still be on it) but is marked retired.
+      CREATE TABLE platform.plans (
+        code text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]{0,31}$'),
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        price_cents integer NOT NULL CHECK (price_cents >= 0),
+        quotas jsonb NOT NULL DEFAULT '{}'::jsonb,
+        overage_cents jsonb NOT NULL DEFAULT '{}'::jsonb,
+        features text[] NOT NULL DEFAULT '{}',
+        retention_days integer NOT NULL CHECK (retention_days >= 1),
+        position integer NOT NULL,
+        retired boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE platform.plan_resources (
+        code text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]{0,62}$'),
+        period text NOT NULL CHECK (period IN ('absolute', 'hour', 'day', 'month')),
+        unit text NOT NULL
+      );
+      -- One row: what an expired trial becomes (read by the tenant switch, applied by the job).
+      CREATE TABLE platform.lifecycle_policy (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        trial_days integer NOT NULL CHECK (trial_days >= 1),
+        trial_expires_to text NOT NULL CHECK (trial_expires_to IN ('active', 'suspended', 'cancelled'))
+      );
+      GRANT SELECT ON platform.plans, platform.plan_resources, platform.lifecycle_policy TO ${tenantGroupRole};
+
+      -- Per-tenant overrides of any quota (NULL = unlimited) or feature (on or off).
+      CREATE TABLE platform.tenant_quota_overrides (
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        resource text NOT NULL CHECK (resource ~ '^[a-z][a-z0-9_]{0,62}$'),
+        quota bigint CHECK (quota >= 0),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, resource)
+      );
+      CREATE TABLE platform.tenant_feature_overrides (
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        feature text NOT NULL CHECK (feature ~ '^[a-z][a-z0-9_]{0,62}$'),
+        enabled boolean NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, feature)
+      );
+      ALTER TABLE platform.tenant_quota_overrides ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY quota_overrides_own_tenant ON platform.tenant_quota_overrides TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id());
+      ALTER TABLE platform.tenant_feature_overrides ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY feature_overrides_own_tenant ON platform.tenant_feature_overrides TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id());
+      GRANT SELECT ON platform.tenant_quota_overrides, platform.tenant_feature_overrides TO ${tenantGroupRole};
+
+      -- The status every subgraph enforces: an expired trial is already what the job will make it.
+      CREATE FUNCTION platform.effective_tenant_status(status text, trial_ends_at timestamptz) RETURNS text
+        LANGUAGE sql STABLE
+        AS $$ SELECT CASE WHEN status = 'trial' AND trial_ends_at <= now()
+                          THEN coalesce((SELECT trial_expires_to FROM platform.lifecycle_policy), 'suspended')
+                          ELSE status END $$;
+
+      -- Effective features: the plan's, plus overrides switched on, minus overrides switched off.
+      CREATE FUNCTION platform.tenant_features(tenant uuid) RETURNS text[]
+        LANGUAGE sql STABLE
+        AS $$ SELECT coalesce(array_agg(f ORDER BY f), '{}') FROM (
+                (SELECT unnest(p.features) FROM platform.tenants t JOIN platform.plans p ON p.code = t.plan WHERE t.id = tenant
+                 UNION
+                 SELECT feature FROM platform.tenant_feature_overrides WHERE tenant_id = tenant AND enabled)
+                EXCEPT
+                SELECT feature FROM platform.tenant_feature_overrides WHERE tenant_id = tenant AND NOT enabled
+              ) AS effective (f) $$;
+    `,
+  },
 ];

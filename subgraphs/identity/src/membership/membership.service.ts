@@ -26,7 +26,7 @@ export class MembershipService {
    */
   async changeRole(userId: string, role: TenantRole, actor: Actor): Promise<MembershipEntity> {
     const actorRole = actor.principal.kind === 'user' ? actor.principal.role : undefined;
-    return this.db.tenant(async (manager) => {
+    return this.db.tenantWrite(async (manager) => {
       const owners = await manager.find(MembershipEntity, {
         where: { tenantId: this.db.tenantId!, role: 'owner' },
         lock: { mode: 'pessimistic_write' },
