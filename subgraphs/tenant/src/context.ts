@@ -4,13 +4,14 @@ import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { PlanService, type EffectiveQuota } from './plan/plan.service';
 import type { TenantEntity } from './tenant/tenant.entity';
-import { createFeatureLoader, createQuotaLoader, createTenantLoader } from './tenant/tenant.loader';
+import { createChildrenLoader, createFeatureLoader, createQuotaLoader, createTenantLoader } from './tenant/tenant.loader';
 import { TenantService } from './tenant/tenant.service';
 
 export interface TenantContext extends BaseSubgraphContext {
   tenants: TenantService;
   plans: PlanService;
   tenantById: DataLoader<string, TenantEntity | null>;
+  childrenByTenant: DataLoader<string, TenantEntity[]>;
   quotasByTenant: DataLoader<string, EffectiveQuota[]>;
   featuresByTenant: DataLoader<string, string[]>;
   features: () => Promise<ReadonlySet<string>>;
@@ -25,6 +26,7 @@ export function createTenantContext(base: BaseSubgraphContext, dataSource: DataS
     tenants,
     plans,
     tenantById: createTenantLoader(tenants),
+    childrenByTenant: createChildrenLoader(tenants),
     quotasByTenant: createQuotaLoader(plans),
     featuresByTenant: createFeatureLoader(plans),
     features: () => db.features(),

@@ -1,4 +1,4 @@
-import { allow, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
+import { allow, hasFeature, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
 
 export const tenantRules: Rules = {
   Query: {
@@ -20,7 +20,11 @@ export const tenantRules: Rules = {
   },
   // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check;
   // contact details are for the tenant's admins and platform staff.
-  Tenant: { '*': allow, contact: or(hasRole('admin'), isPlatformStaff) },
+  Tenant: {
+    '*': allow,
+    contact: or(hasRole('admin'), isPlatformStaff),
+    children: or(hasFeature('tenant_hierarchy'), isPlatformStaff),
+  },
   TenantContact: allow,
   TenantQuota: allow,
   TenantConnection: isPlatformStaff,

@@ -27,3 +27,11 @@ export function createFeatureLoader(plans: PlanService): DataLoader<string, stri
     return ids.map((id) => byId.get(id) ?? []);
   });
 }
+
+/** Direct children of every tenant on a page, in one query. */
+export function createChildrenLoader(service: TenantService): DataLoader<string, TenantEntity[]> {
+  return new DataLoader(async (ids) => {
+    const rows = await service.findChildren(ids);
+    return ids.map((id) => rows.filter((r) => r.parentId === id));
+  });
+}

@@ -56,6 +56,11 @@ export class TenantResolver {
     return entity ? toTenant(entity) : null;
   }
 
+  @FieldResolver(() => [Tenant], { description: 'Direct child tenants (plans with tenant_hierarchy, or platform staff)' })
+  async children(@Root() tenant: Tenant, @Ctx() ctx: TenantContext): Promise<Tenant[]> {
+    return (await ctx.childrenByTenant.load(tenant.id)).map(toTenant);
+  }
+
   @FieldResolver(() => TenantContact, { description: 'Admins of this tenant and platform staff only' })
   contact(@Root() tenant: Tenant): TenantContact {
     return tenant.contactDetails;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { In } from 'typeorm';
+import { In, Not } from 'typeorm';
 import { appendAuditEvent } from '@tenantry/audit-writer';
 import type { Principal } from '@tenantry/auth';
 import { ConflictError } from '@tenantry/errors';
@@ -81,6 +81,15 @@ export class TenantService {
     const valid = ids.filter(isTenantId);
     if (valid.length === 0) return [];
     return this.db.platform((m) => m.find(TenantEntity, { where: { id: In(valid) } }));
+  }
+
+  /** Direct children of the given tenants, oldest first (purged ones are gone for good). */
+  async findChildren(parentIds: readonly string[]): Promise<TenantEntity[]> {
+    const valid = parentIds.filter(isTenantId);
+    if (valid.length === 0) return [];
+    return this.db.platform((m) =>
+      m.find(TenantEntity, { where: { parentId: In(valid), status: Not('purged') }, order: { createdAt: 'ASC', id: 'ASC' } }),
+    );
   }
 
   /**
