@@ -3,6 +3,7 @@ import { ConfigError } from '@tenantry/config';
 import { composeCommand } from './commands/compose';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { rotateMasterKeyCommand } from './commands/rotate-master-key';
 import { startCommand } from './commands/start';
 import { REPO_ROOT, loadCliConfig } from './config';
 
@@ -14,6 +15,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   migrate: (args) => migrateCommand(args, loadCliConfig(env)),
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
+  'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
 };
 
 async function main(): Promise<number> {

@@ -1,5 +1,6 @@
 import type { PlatformMigration, TenantMigration } from './migration';
 import { tenantPlatformMigrations } from './tenant/platform';
+import { tenantTenantMigrations } from './tenant/tenant';
 import { identityPlatformMigrations } from './identity/platform';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
@@ -17,4 +18,4 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
-export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations]);
+export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations, ...tenantTenantMigrations]);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   generateSigningJwk,
@@ -55,7 +56,11 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
     ...env,
   };
-  const tenant = await startTenantSubgraph(loadTenantSubgraphConfig(common), 0, capturingLogger('tenant-subgraph', logs));
+  const tenant = await startTenantSubgraph(
+    loadTenantSubgraphConfig({ MASTER_KEY: randomBytes(32).toString('base64'), ...common }),
+    0,
+    capturingLogger('tenant-subgraph', logs),
+  );
   const identity = await startIdentitySubgraph(
     loadIdentitySubgraphConfig({ ...common, ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk) }),
     0,

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { PlanService, type EffectiveQuota } from './plan/plan.service';
+import type { MasterKeyring } from './setting/envelope';
+import { SettingService } from './setting/setting.service';
 import type { TenantEntity } from './tenant/tenant.entity';
 import { createChildrenLoader, createFeatureLoader, createQuotaLoader, createTenantLoader } from './tenant/tenant.loader';
 import { TenantService } from './tenant/tenant.service';
@@ -10,6 +12,7 @@ import { TenantService } from './tenant/tenant.service';
 export interface TenantContext extends BaseSubgraphContext {
   tenants: TenantService;
   plans: PlanService;
+  settings: SettingService;
   tenantById: DataLoader<string, TenantEntity | null>;
   childrenByTenant: DataLoader<string, TenantEntity[]>;
   quotasByTenant: DataLoader<string, EffectiveQuota[]>;
@@ -17,7 +20,7 @@ export interface TenantContext extends BaseSubgraphContext {
   features: () => Promise<ReadonlySet<string>>;
 }
 
-export function createTenantContext(base: BaseSubgraphContext, dataSource: DataSource): TenantContext {
+export function createTenantContext(base: BaseSubgraphContext, dataSource: DataSource, keyring: MasterKeyring): TenantContext {
   const db = new RequestDatabase(dataSource, base.tenantId);
   const tenants = new TenantService(dataSource, db);
   const plans = new PlanService(dataSource, db);
@@ -25,6 +28,7 @@ export function createTenantContext(base: BaseSubgraphContext, dataSource: DataS
     ...base,
     tenants,
     plans,
+    settings: new SettingService(db, keyring),
     tenantById: createTenantLoader(tenants),
     childrenByTenant: createChildrenLoader(tenants),
     quotasByTenant: createQuotaLoader(plans),

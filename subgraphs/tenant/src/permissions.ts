@@ -7,6 +7,7 @@ export const tenantRules: Rules = {
     tenant: isAuthenticated,
     tenants: isPlatformStaff,
     plans: isAuthenticated,
+    settings: hasRole('viewer'),
   },
   Mutation: {
     createTenant: isPlatformAdmin,
@@ -17,6 +18,8 @@ export const tenantRules: Rules = {
     changeTenantPlan: or(isPlatformAdmin, hasRole('owner')),
     setTenantQuotaOverride: isPlatformAdmin,
     setTenantFeatureOverride: isPlatformAdmin,
+    setTenantSetting: hasRole('admin'),
+    clearTenantSetting: hasRole('admin'),
   },
   // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check;
   // contact details are for the tenant's admins and platform staff.
@@ -31,6 +34,7 @@ export const tenantRules: Rules = {
   TenantEdge: isPlatformStaff,
   TenantPageInfo: isPlatformStaff,
   TenantStatusCount: isPlatformStaff,
+  TenantSetting: allow,
   Plan: allow,
   PlanQuota: allow,
 };

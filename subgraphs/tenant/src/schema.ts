@@ -2,11 +2,12 @@ import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapTenantErrors } from './errors';
 import { tenantRules } from './permissions';
 import { PlanResolver } from './plan/plan.resolver';
+import { SettingResolver } from './setting/setting.resolver';
 import { resolveTenantReference } from './tenant/tenant.reference';
 import { TenantResolver } from './tenant/tenant.resolver';
 
 export const tenantSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [TenantResolver, PlanResolver],
+  resolvers: [TenantResolver, PlanResolver, SettingResolver],
   references: { Tenant: { __resolveReference: resolveTenantReference } },
   rules: tenantRules,
   mapError: mapTenantErrors,

@@ -3,6 +3,7 @@ import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import type { TenantSubgraphConfig } from './config';
 import { createTenantContext } from './context';
+import { keyringFromConfig } from './setting/keyring';
 import { tenantSubgraphDefinition } from './schema';
 import { TenantEntity } from './tenant/tenant.entity';
 
@@ -13,8 +14,14 @@ export function startTenantSubgraph(config: TenantSubgraphConfig, port = config.
     entities: [TenantEntity],
     applicationName: 'tenantry-tenant',
   });
+  const keyring = keyringFromConfig(config);
   return runSubgraph(
-    { name: 'tenant', dataSource, definition: tenantSubgraphDefinition, createContext: createTenantContext },
+    {
+      name: 'tenant',
+      dataSource,
+      definition: tenantSubgraphDefinition,
+      createContext: (base, ds) => createTenantContext(base, ds, keyring),
+    },
     config,
     port,
     logger,

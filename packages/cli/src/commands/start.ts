@@ -57,7 +57,7 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
       CONTEXT_VERIFY_KEY: keys.CONTEXT_VERIFY_KEY,
     };
     const subgraphs = [
-      { name: 'tenant', port: config.TENANT_PORT, extra: { TENANT_PORT: String(config.TENANT_PORT) } },
+      { name: 'tenant', port: config.TENANT_PORT, extra: { TENANT_PORT: String(config.TENANT_PORT), MASTER_KEY: keys.MASTER_KEY } },
       {
         name: 'identity',
         port: config.IDENTITY_PORT,

@@ -132,4 +132,27 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
               ) AS effective (f) $$;
     `,
   },
+  {
+    id: '0101-tenant-data-keys',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Each tenant's data key (AES-256), wrapped (AES-256-GCM) by the platform master key named
+      -- by master_key_id (a fingerprint, never the key). Rotation re-wraps rows, data is untouched.
+      CREATE TABLE platform.tenant_data_keys (
+        tenant_id uuid PRIMARY KEY REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        wrapped_key bytea NOT NULL CHECK (length(wrapped_key) = 60),
+        master_key_id text NOT NULL CHECK (master_key_id ~ '^[0-9a-f]{16}$'),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        rewrapped_at timestamptz
+      );
+      CREATE INDEX tenant_data_keys_master_idx ON platform.tenant_data_keys (master_key_id);
+      -- A tenant's transactions read, and create on first use, their own key only.
+      ALTER TABLE platform.tenant_data_keys ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY data_keys_own_tenant ON platform.tenant_data_keys TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT ON platform.tenant_data_keys TO ${tenantGroupRole};
+    `,
+  },
 ];
+
