@@ -1,7 +1,9 @@
 import type DataLoader from 'dataloader';
+import DataLoaderImpl from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
+import { BrandingService, type Branding } from './branding/branding.service';
 import { PlanService, type EffectiveQuota } from './plan/plan.service';
 import type { MasterKeyring } from './setting/envelope';
 import { SettingService } from './setting/setting.service';
@@ -13,6 +15,8 @@ export interface TenantContext extends BaseSubgraphContext {
   tenants: TenantService;
   plans: PlanService;
   settings: SettingService;
+  branding: BrandingService;
+  brandingByTenant: DataLoader<string, Branding>;
   tenantById: DataLoader<string, TenantEntity | null>;
   childrenByTenant: DataLoader<string, TenantEntity[]>;
   quotasByTenant: DataLoader<string, EffectiveQuota[]>;
@@ -24,11 +28,17 @@ export function createTenantContext(base: BaseSubgraphContext, dataSource: DataS
   const db = new RequestDatabase(dataSource, base.tenantId);
   const tenants = new TenantService(dataSource, db);
   const plans = new PlanService(dataSource, db);
+  const branding = new BrandingService(db);
   return {
     ...base,
     tenants,
     plans,
     settings: new SettingService(db, keyring),
+    branding,
+    brandingByTenant: new DataLoaderImpl(async (ids: readonly string[]) => {
+      const byId = await branding.of(ids);
+      return ids.map((id) => byId.get(id)!);
+    }),
     tenantById: createTenantLoader(tenants),
     childrenByTenant: createChildrenLoader(tenants),
     quotasByTenant: createQuotaLoader(plans),

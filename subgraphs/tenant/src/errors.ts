@@ -1,3 +1,4 @@
+import { BrandingDomainError, toPublicBrandingError } from './branding/branding.errors';
 import { PlanDomainError, toPublicPlanError } from './plan/plan.errors';
 import { SettingDomainError, toPublicSettingError } from './setting/setting.errors';
 import { TenantDomainError, toPublicError } from './tenant/tenant.errors';
@@ -7,5 +8,6 @@ export function mapTenantErrors(error: unknown): Error | undefined {
   if (error instanceof TenantDomainError) return toPublicError(error);
   if (error instanceof PlanDomainError) return toPublicPlanError(error);
   if (error instanceof SettingDomainError) return toPublicSettingError(error);
+  if (error instanceof BrandingDomainError) return toPublicBrandingError(error);
   return undefined;
 }

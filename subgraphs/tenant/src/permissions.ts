@@ -1,4 +1,4 @@
-import { allow, hasFeature, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
+import { allow, and, hasFeature, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
 
 export const tenantRules: Rules = {
   Query: {
@@ -20,6 +20,7 @@ export const tenantRules: Rules = {
     setTenantFeatureOverride: isPlatformAdmin,
     setTenantSetting: hasRole('admin'),
     clearTenantSetting: hasRole('admin'),
+    updateTenantBranding: and(hasRole('admin'), hasFeature('custom_branding')),
   },
   // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check;
   // contact details are for the tenant's admins and platform staff.
@@ -35,6 +36,7 @@ export const tenantRules: Rules = {
   TenantPageInfo: isPlatformStaff,
   TenantStatusCount: isPlatformStaff,
   TenantSetting: allow,
+  TenantBranding: allow,
   Plan: allow,
   PlanQuota: allow,
 };

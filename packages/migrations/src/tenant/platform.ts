@@ -154,5 +154,25 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT, INSERT ON platform.tenant_data_keys TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0102-tenant-branding',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- In platform, not the tenant schema: login pages need it before anyone is signed in.
+      CREATE TABLE platform.tenant_branding (
+        tenant_id uuid PRIMARY KEY REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        logo_url text CHECK (logo_url ~ '^https://' AND length(logo_url) <= 2048),
+        primary_color text CHECK (primary_color ~ '^#[0-9a-f]{6}$'),
+        accent_color text CHECK (accent_color ~ '^#[0-9a-f]{6}$'),
+        custom_css text CHECK (octet_length(custom_css) <= 10240),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      ALTER TABLE platform.tenant_branding ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY branding_own_tenant ON platform.tenant_branding TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT, UPDATE ON platform.tenant_branding TO ${tenantGroupRole};
+    `,
+  },
 ];
 
