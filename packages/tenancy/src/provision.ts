@@ -95,3 +95,26 @@ export async function provisionTenant(
     throw error;
   }
 }
+
+/**
+ * The reverse of provisioning, inside the caller's transaction: drops the tenant's schema (every
+ * table in it) and its role. Idempotent: a second run finds nothing to drop. Names come from the
+ * validated id alone, like everywhere else DDL is written.
+ */
+export async function dropTenantStorage(manager: EntityManager, tenantId: string): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
+  const id = assertTenantId(tenantId);
+  const schema = tenantSchemaName(id);
+  const role = tenantRoleName(id);
+  const [{ schema_exists: schemaExists, role_exists: roleExists }] = (await manager.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role_exists`,
+    [schema, role],
+  )) as { schema_exists: boolean; role_exists: boolean }[];
+  if (schemaExists) await manager.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+  if (roleExists) {
+    // Grants the role still holds elsewhere in this database (none by design) would block DROP ROLE.
+    await manager.query(`DROP OWNED BY ${quoteIdent(role)}`);
+    await manager.query(`DROP ROLE ${quoteIdent(role)}`);
+  }
+  return { schemaDropped: schemaExists, roleDropped: roleExists };
+}

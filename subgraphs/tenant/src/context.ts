@@ -12,6 +12,8 @@ import { createChildrenLoader, createFeatureLoader, createQuotaLoader, createTen
 import { TenantService } from './tenant/tenant.service';
 
 export interface TenantContext extends BaseSubgraphContext {
+  dataSource: DataSource;
+  db: RequestDatabase;
   tenants: TenantService;
   plans: PlanService;
   settings: SettingService;
@@ -31,6 +33,8 @@ export function createTenantContext(base: BaseSubgraphContext, dataSource: DataS
   const branding = new BrandingService(db);
   return {
     ...base,
+    dataSource,
+    db,
     tenants,
     plans,
     settings: new SettingService(db, keyring),

@@ -14,6 +14,8 @@ export const tenantRules: Rules = {
     renameTenant: hasRole('admin'),
     updateTenantProfile: hasRole('admin'),
     changeTenantStatus: isPlatformAdmin,
+    purgeTenant: isPlatformAdmin,
+    exportTenantData: or(hasRole('owner'), isPlatformAdmin),
     // Owners change their own tenant's plan (never forced); platform admins any tenant's.
     changeTenantPlan: or(isPlatformAdmin, hasRole('owner')),
     setTenantQuotaOverride: isPlatformAdmin,
@@ -37,6 +39,8 @@ export const tenantRules: Rules = {
   TenantStatusCount: isPlatformStaff,
   TenantSetting: allow,
   TenantBranding: allow,
+  TenantExport: allow,
+  TenantPurgeResult: allow,
   Plan: allow,
   PlanQuota: allow,
 };

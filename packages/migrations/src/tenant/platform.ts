@@ -174,5 +174,23 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT, INSERT, UPDATE ON platform.tenant_branding TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0103-tenant-lifecycle-events',
+    owner: 'tenant',
+    up: () => `
+      -- What must outlive a tenant's schema: its purge (and who did it). No tenant role may read it.
+      CREATE TABLE platform.tenant_lifecycle_events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id uuid NOT NULL,
+        action text NOT NULL CHECK (action ~ '^[a-z][a-z0-9_]*([.][a-z][a-z0-9_]*)+$'),
+        actor_type text NOT NULL CHECK (actor_type IN ('user', 'api_key', 'platform_staff', 'system')),
+        actor_id text,
+        changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+        request_id text,
+        occurred_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX tenant_lifecycle_events_tenant_idx ON platform.tenant_lifecycle_events (tenant_id, seq);
+    `,
+  },
 ];
 

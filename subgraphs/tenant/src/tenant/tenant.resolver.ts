@@ -9,7 +9,9 @@ import {
   UpdateTenantProfileInput,
 } from './tenant.input';
 import { toTenant } from './tenant.mapper';
-import { Tenant, TenantConnection, TenantContact, TenantQuota, TenantStatus } from './tenant.type';
+import { exportTenant } from './tenant-export';
+import { purgeTenant } from './tenant-purge';
+import { Tenant, TenantConnection, TenantContact, TenantExport, TenantPurgeResult, TenantQuota, TenantStatus } from './tenant.type';
 
 @Resolver(() => Tenant)
 export class TenantResolver {
@@ -17,7 +19,8 @@ export class TenantResolver {
   async currentTenant(@Ctx() ctx: TenantContext): Promise<Tenant | null> {
     if (!ctx.tenantId) return null;
     const entity = await ctx.tenantById.load(ctx.tenantId);
-    return entity ? toTenant(entity) : null;
+    // A purged tenant's tombstone is for platform staff only.
+    return entity && entity.status !== 'purged' ? toTenant(entity) : null;
   }
 
   @Query(() => Tenant, {
@@ -92,6 +95,21 @@ export class TenantResolver {
     @Ctx() ctx: TenantContext,
   ): Promise<Tenant> {
     return toTenant(await ctx.tenants.updateProfile(input, ctx));
+  }
+
+  @Mutation(() => TenantExport, {
+    description: "Owner (or platform admin with X-Tenant-Id): the request tenant's data as one bundle; works for cancelled tenants too",
+  })
+  async exportTenantData(@Ctx() ctx: TenantContext): Promise<TenantExport> {
+    const bundle = await exportTenant(ctx.dataSource, ctx.db, ctx);
+    return Object.assign(new TenantExport(), { format: bundle.format, generatedAt: new Date(bundle.generatedAt), json: JSON.stringify(bundle) });
+  }
+
+  @Mutation(() => TenantPurgeResult, {
+    description: 'Platform admin: cancelled -> purged. Drops the schema, role and platform rows; idempotent',
+  })
+  async purgeTenant(@Arg('tenantId', () => ID) tenantId: string, @Ctx() ctx: TenantContext): Promise<TenantPurgeResult> {
+    return Object.assign(new TenantPurgeResult(), await purgeTenant(ctx.dataSource, tenantId, ctx));
   }
 
   @Mutation(() => Tenant, { description: 'Platform admin: move a tenant along its lifecycle' })

@@ -133,3 +133,24 @@ export class TenantConnection {
   @Field(() => [TenantStatusCount], { description: 'Matching tenants per stored status (the status filter aside)' })
   countsByStatus!: TenantStatusCount[];
 }
+
+@ObjectType('TenantExport', { description: 'Everything a tenant owns, as one JSON document' })
+export class TenantExport {
+  @Field(() => String, { description: 'tenantry-export/1' })
+  format!: string;
+
+  @Field(() => Date)
+  generatedAt!: Date;
+
+  @Field(() => String, { description: 'The bundle as JSON text (secret settings only say whether they are set)' })
+  json!: string;
+}
+
+@ObjectType('TenantPurgeResult')
+export class TenantPurgeResult {
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field(() => Boolean, { description: 'false when the tenant had already been purged (nothing done)' })
+  purged!: boolean;
+}
