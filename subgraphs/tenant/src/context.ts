@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { BrandingService, type Branding } from './branding/branding.service';
+import { DomainService, type DnsResolver, type DomainRow } from './domain/domain.service';
 import { PlanService, type EffectiveQuota } from './plan/plan.service';
 import type { MasterKeyring } from './setting/envelope';
 import { SettingService } from './setting/setting.service';
@@ -19,6 +20,8 @@ export interface TenantContext extends BaseSubgraphContext {
   settings: SettingService;
   branding: BrandingService;
   brandingByTenant: DataLoader<string, Branding>;
+  domains: DomainService;
+  domainsByTenant: DataLoader<string, DomainRow[]>;
   tenantById: DataLoader<string, TenantEntity | null>;
   childrenByTenant: DataLoader<string, TenantEntity[]>;
   quotasByTenant: DataLoader<string, EffectiveQuota[]>;
@@ -26,11 +29,17 @@ export interface TenantContext extends BaseSubgraphContext {
   features: () => Promise<ReadonlySet<string>>;
 }
 
-export function createTenantContext(base: BaseSubgraphContext, dataSource: DataSource, keyring: MasterKeyring): TenantContext {
+export function createTenantContext(
+  base: BaseSubgraphContext,
+  dataSource: DataSource,
+  keyring: MasterKeyring,
+  dns: DnsResolver,
+): TenantContext {
   const db = new RequestDatabase(dataSource, base.tenantId);
   const tenants = new TenantService(dataSource, db);
   const plans = new PlanService(dataSource, db);
   const branding = new BrandingService(db);
+  const domains = new DomainService(db, dns);
   return {
     ...base,
     dataSource,
@@ -38,6 +47,11 @@ export function createTenantContext(base: BaseSubgraphContext, dataSource: DataS
     tenants,
     plans,
     settings: new SettingService(db, keyring),
+    domains,
+    domainsByTenant: new DataLoaderImpl(async (ids: readonly string[]) => {
+      const rows = await domains.of(ids);
+      return ids.map((id) => rows.filter((r) => r.tenant_id === id));
+    }),
     branding,
     brandingByTenant: new DataLoaderImpl(async (ids: readonly string[]) => {
       const byId = await branding.of(ids);

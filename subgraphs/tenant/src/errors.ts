@@ -1,4 +1,5 @@
 import { BrandingDomainError, toPublicBrandingError } from './branding/branding.errors';
+import { DomainDomainError, toPublicDomainError } from './domain/domain.errors';
 import { PlanDomainError, toPublicPlanError } from './plan/plan.errors';
 import { SettingDomainError, toPublicSettingError } from './setting/setting.errors';
 import { TenantDomainError, toPublicError } from './tenant/tenant.errors';
@@ -9,5 +10,6 @@ export function mapTenantErrors(error: unknown): Error | undefined {
   if (error instanceof PlanDomainError) return toPublicPlanError(error);
   if (error instanceof SettingDomainError) return toPublicSettingError(error);
   if (error instanceof BrandingDomainError) return toPublicBrandingError(error);
+  if (error instanceof DomainDomainError) return toPublicDomainError(error);
   return undefined;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 export { loadTenantSubgraphConfig, type TenantSubgraphConfig } from './config';
-export { startTenantSubgraph } from './subgraph';
+export { startTenantSubgraph, type TenantSubgraphDependencies } from './subgraph';
 export { tenantSubgraphDefinition } from './schema';
 export { expireTrials, type ExpiredTrial } from './tenant/trial-expiry';
 export { MasterKeyring, masterKeyFromBase64 } from './setting/envelope';

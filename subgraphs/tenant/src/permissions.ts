@@ -23,6 +23,9 @@ export const tenantRules: Rules = {
     setTenantSetting: hasRole('admin'),
     clearTenantSetting: hasRole('admin'),
     updateTenantBranding: and(hasRole('admin'), hasFeature('custom_branding')),
+    addTenantDomain: and(hasRole('admin'), hasFeature('custom_domains')),
+    verifyTenantDomain: hasRole('admin'),
+    removeTenantDomain: hasRole('admin'),
   },
   // Reaching a Tenant at all already passed a root-field rule or the reference's tenant check;
   // contact details are for the tenant's admins and platform staff.
@@ -30,6 +33,7 @@ export const tenantRules: Rules = {
     '*': allow,
     contact: or(hasRole('admin'), isPlatformStaff),
     children: or(hasFeature('tenant_hierarchy'), isPlatformStaff),
+    domains: or(hasRole('admin'), isPlatformStaff),
   },
   TenantContact: allow,
   TenantQuota: allow,
@@ -39,6 +43,7 @@ export const tenantRules: Rules = {
   TenantStatusCount: isPlatformStaff,
   TenantSetting: allow,
   TenantBranding: allow,
+  TenantDomain: allow,
   TenantExport: allow,
   TenantPurgeResult: allow,
   Plan: allow,

@@ -192,5 +192,26 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       CREATE INDEX tenant_lifecycle_events_tenant_idx ON platform.tenant_lifecycle_events (tenant_id, seq);
     `,
   },
+  {
+    id: '0104-tenant-domains',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Custom domains: claimed by one tenant at a time, proven by a DNS TXT record.
+      CREATE TABLE platform.tenant_domains (
+        domain text PRIMARY KEY CHECK (domain = lower(domain) AND length(domain) <= 253
+                                       AND domain ~ '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+[a-z]{2,63}$'),
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        verification_token text NOT NULL CHECK (verification_token ~ '^[A-Za-z0-9_-]{32,64}$'),
+        verified_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX tenant_domains_tenant_idx ON platform.tenant_domains (tenant_id);
+      ALTER TABLE platform.tenant_domains ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY domains_own_tenant ON platform.tenant_domains TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT, UPDATE (verified_at), DELETE ON platform.tenant_domains TO ${tenantGroupRole};
+    `,
+  },
 ];
 
