@@ -15,6 +15,7 @@ export const tenantRules: Rules = {
     updateTenantProfile: hasRole('admin'),
     changeTenantStatus: isPlatformAdmin,
     purgeTenant: isPlatformAdmin,
+    changeTenantParent: isPlatformAdmin,
     exportTenantData: or(hasRole('owner'), isPlatformAdmin),
     // Owners change their own tenant's plan (never forced); platform admins any tenant's.
     changeTenantPlan: or(isPlatformAdmin, hasRole('owner')),

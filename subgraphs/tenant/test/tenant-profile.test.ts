@@ -128,6 +128,41 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     expect(res.body.data).toEqual({ currentTenant: { children: [{ slug: child.slug }] } });
   });
 
+  it('moves tenants within the hierarchy, refusing cycles and trees that would grow past three levels', async () => {
+    const MOVE = `mutation M($tenantId: ID!, $parentId: ID) { changeTenantParent(tenantId: $tenantId, parentId: $parentId) { slug parent { slug } } }`;
+    const move = (tenantId: string, parentId: string | null) =>
+      graphql<{ changeTenantParent: { slug: string; parent: { slug: string } | null } }>(stack.gatewayUrl, MOVE, {
+        token: adminToken,
+        variables: { tenantId, parentId },
+      });
+    const a = await createViaApi({ slug: uniqueSlug('a'), name: 'A' });
+    const b = await createViaApi({ slug: uniqueSlug('b'), name: 'B', parentId: a.id });
+    const c = await createViaApi({ slug: uniqueSlug('c'), name: 'C', parentId: b.id });
+    const loner = await createViaApi({ slug: uniqueSlug('loner'), name: 'Loner' });
+
+    const cycle = await move(a.id, c.id);
+    const self = await move(a.id, a.id);
+    const tooDeep = await move(a.id, loner.id);
+    expect(cycle.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'HIERARCHY_CYCLE' });
+    expect(self.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'HIERARCHY_CYCLE' });
+    expect(tooDeep.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'HIERARCHY_TOO_DEEP' });
+
+    const moved = await move(c.id, loner.id);
+    const detached = await move(b.id, null);
+    expect(moved.body.data).toEqual({ changeTenantParent: { slug: c.slug, parent: { slug: loner.slug } } });
+    expect(detached.body.data).toEqual({ changeTenantParent: { slug: b.slug, parent: null } });
+    const parents = await db.dataSource.query(`SELECT slug, parent_id FROM platform.tenants WHERE id = ANY($1::uuid[]) ORDER BY name`, [
+      [a.id, b.id, c.id],
+    ]);
+    expect(parents).toEqual([
+      { slug: a.slug, parent_id: null },
+      { slug: b.slug, parent_id: null },
+      { slug: c.slug, parent_id: loner.id },
+    ]);
+    const events = await db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(c.id)}".audit_events ORDER BY seq`);
+    expect(events.at(-1)).toEqual({ action: 'tenant.parent_changed', changes: { parentId: { from: b.id, to: loner.id } } });
+  });
+
   it('refuses Tenant.children to a plan without tenant_hierarchy with FEATURE_NOT_IN_PLAN', async () => {
     const tenant = await createTenant(db.dataSource, { plan: 'free' });
     const owner = await createMember(db.dataSource, tenant.id, 'owner');

@@ -15,6 +15,7 @@ export enum TenantErrorCode {
   TENANT_NOT_FOUND = 'TENANT_NOT_FOUND',
   PARENT_NOT_FOUND = 'PARENT_NOT_FOUND',
   HIERARCHY_TOO_DEEP = 'HIERARCHY_TOO_DEEP',
+  HIERARCHY_CYCLE = 'HIERARCHY_CYCLE',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
 }
 
@@ -45,6 +46,7 @@ export function toPublicError(error: TenantDomainError): TenantryError {
     case TenantErrorCode.UNKNOWN_PLAN:
     case TenantErrorCode.PARENT_NOT_FOUND:
     case TenantErrorCode.HIERARCHY_TOO_DEEP:
+    case TenantErrorCode.HIERARCHY_CYCLE:
       return new BadUserInputError(error.message, details);
     case TenantErrorCode.SLUG_TAKEN:
       return new ConflictError(error.message, { field: 'slug', ...details });

@@ -112,6 +112,15 @@ export class TenantResolver {
     return Object.assign(new TenantPurgeResult(), await purgeTenant(ctx.dataSource, tenantId, ctx));
   }
 
+  @Mutation(() => Tenant, { description: 'Platform admin: move a tenant under another tenant, or to the top (parentId null)' })
+  async changeTenantParent(
+    @Arg('tenantId', () => ID) tenantId: string,
+    @Arg('parentId', () => ID, { nullable: true }) parentId: string | null,
+    @Ctx() ctx: TenantContext,
+  ): Promise<Tenant> {
+    return toTenant(await ctx.tenants.changeParent(tenantId, parentId ?? null, ctx));
+  }
+
   @Mutation(() => Tenant, { description: 'Platform admin: move a tenant along its lifecycle' })
   async changeTenantStatus(
     @Arg('input', () => ChangeTenantStatusInput) input: ChangeTenantStatusInput,

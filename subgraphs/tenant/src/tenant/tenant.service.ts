@@ -333,14 +333,46 @@ export class TenantService {
     return updated!;
   }
 
+  /** Platform staff: move a tenant under another (or to the top); cycles and over-deep trees refused; audited. */
+  async changeParent(tenantId: string, parentId: string | null, actor: Actor): Promise<TenantEntity> {
+    if (!isTenantId(tenantId)) throw new TenantDomainError(TenantErrorCode.TENANT_NOT_FOUND, 'Tenant not found');
+    if (parentId !== null && !isTenantId(parentId)) {
+      throw new TenantDomainError(TenantErrorCode.PARENT_NOT_FOUND, 'Parent tenant not found', { field: 'parentId' });
+    }
+    await this.assertExists(tenantId);
+    await withTenantAsPlatform(this.dataSource, tenantId, async (manager) => {
+      const [row] = (await manager.query(`SELECT parent_id FROM platform.tenants WHERE id = $1 FOR UPDATE`, [tenantId])) as {
+        parent_id: string | null;
+      }[];
+      if (!row) throw new TenantDomainError(TenantErrorCode.TENANT_NOT_FOUND, 'Tenant not found');
+      if (row.parent_id === parentId) return;
+      if (parentId !== null) await assertCanReparent(manager, tenantId, parentId);
+      await manager.query(`UPDATE platform.tenants SET parent_id = $2, updated_at = now() WHERE id = $1`, [tenantId, parentId]);
+      await appendAuditEvent(manager, {
+        action: 'tenant.parent_changed',
+        actor: actor.principal,
+        resourceType: 'tenant',
+        resourceId: tenantId,
+        changes: { parentId: { from: row.parent_id, to: parentId } },
+        requestId: actor.requestId,
+      });
+    });
+    const [updated] = await this.findByIds([tenantId]);
+    return updated!;
+  }
+
   private async assertExists(tenantId: string): Promise<void> {
     const [found] = await this.findByIds([tenantId]);
     if (!found || found.status === 'purged') throw new TenantDomainError(TenantErrorCode.TENANT_NOT_FOUND, 'Tenant not found');
   }
 }
 
+/** Serialises every change to the tenant hierarchy, so two concurrent moves cannot build a cycle together. */
+const HIERARCHY_LOCK_KEY = 7_411_032;
+
 /** Refuses a parent whose chain is already MAX_HIERARCHY_DEPTH - 1 long (or, defensively, loops). */
-export async function assertHierarchyDepth(manager: EntityManager, parentId: string): Promise<void> {
+export async function assertHierarchyDepth(manager: EntityManager, parentId: string, subtreeHeight = 1): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [HIERARCHY_LOCK_KEY]);
   const [row] = (await manager.query(
     `WITH RECURSIVE chain (id, parent_id, depth, path) AS (
        SELECT id, parent_id, 1, ARRAY[id] FROM platform.tenants WHERE id = $1
@@ -355,10 +387,46 @@ export async function assertHierarchyDepth(manager: EntityManager, parentId: str
   if (!row || row.found === 0) {
     throw new TenantDomainError(TenantErrorCode.PARENT_NOT_FOUND, 'Parent tenant not found', { field: 'parentId' });
   }
-  if ((row.depth ?? 0) + 1 > MAX_HIERARCHY_DEPTH) {
+  if ((row.depth ?? 0) + subtreeHeight > MAX_HIERARCHY_DEPTH) {
     throw new TenantDomainError(TenantErrorCode.HIERARCHY_TOO_DEEP, `Tenant hierarchies are at most ${MAX_HIERARCHY_DEPTH} levels deep`, {
       field: 'parentId',
       limit: MAX_HIERARCHY_DEPTH,
     });
   }
+}
+
+/**
+ * Moves `tenantId` under `parentId` (or to the top with null) without ever forming a cycle:
+ * the new parent's ancestors may not include the tenant, and the tenant's whole subtree must
+ * still fit in MAX_HIERARCHY_DEPTH below its new parent.
+ */
+export async function assertCanReparent(manager: EntityManager, tenantId: string, parentId: string): Promise<void> {
+  if (parentId === tenantId) {
+    throw new TenantDomainError(TenantErrorCode.HIERARCHY_CYCLE, 'A tenant cannot be its own parent', { field: 'parentId' });
+  }
+  await manager.query('SELECT pg_advisory_xact_lock($1)', [HIERARCHY_LOCK_KEY]);
+  const [ancestry] = (await manager.query(
+    `WITH RECURSIVE up (id, parent_id, path) AS (
+       SELECT id, parent_id, ARRAY[id] FROM platform.tenants WHERE id = $1
+       UNION ALL
+       SELECT t.id, t.parent_id, u.path || t.id FROM platform.tenants t JOIN up u ON t.id = u.parent_id WHERE NOT t.id = ANY(u.path)
+     )
+     SELECT bool_or(id = $2) AS cycle FROM up`,
+    [parentId, tenantId],
+  )) as { cycle: boolean | null }[];
+  if (ancestry?.cycle) {
+    throw new TenantDomainError(TenantErrorCode.HIERARCHY_CYCLE, 'The new parent is below this tenant: that would make a cycle', {
+      field: 'parentId',
+    });
+  }
+  const [{ height }] = (await manager.query(
+    `WITH RECURSIVE down (id, level, path) AS (
+       SELECT id, 1, ARRAY[id] FROM platform.tenants WHERE id = $1
+       UNION ALL
+       SELECT t.id, d.level + 1, d.path || t.id FROM platform.tenants t JOIN down d ON t.parent_id = d.id WHERE NOT t.id = ANY(d.path)
+     )
+     SELECT max(level)::int AS height FROM down`,
+    [tenantId],
+  )) as { height: number }[];
+  await assertHierarchyDepth(manager, parentId, height);
 }
