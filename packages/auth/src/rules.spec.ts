@@ -15,7 +15,7 @@ const member: AuthContext = {
 };
 
 describe('hasFeature', () => {
-  it("allows a tenant whose effective features include the code", async () => {
+  it('allows a tenant whose effective features include the code', async () => {
     const result = await evaluate(hasFeature('custom_branding'), { ...member, features: async () => new Set(['custom_branding']) });
     expect(result).toBe(true);
   });

@@ -64,7 +64,9 @@ export const hasFeature = (code: string): IRule => {
       if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
       if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
       const features = ctx.features ? await ctx.features() : new Set<string>();
-      return features.has(code) || new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code });
+      return (
+        features.has(code) || new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code })
+      );
     });
     featureRules.set(code, existing);
   }

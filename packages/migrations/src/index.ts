@@ -18,4 +18,8 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
-export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations, ...tenantTenantMigrations]);
+export const tenantMigrations: readonly TenantMigration[] = inOrder([
+  ...usageTenantMigrations,
+  ...auditTenantMigrations,
+  ...tenantTenantMigrations,
+]);

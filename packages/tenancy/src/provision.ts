@@ -101,7 +101,10 @@ export async function provisionTenant(
  * table in it) and its role. Idempotent: a second run finds nothing to drop. Names come from the
  * validated id alone, like everywhere else DDL is written.
  */
-export async function dropTenantStorage(manager: EntityManager, tenantId: string): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
+export async function dropTenantStorage(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
   const id = assertTenantId(tenantId);
   const schema = tenantSchemaName(id);
   const role = tenantRoleName(id);

@@ -37,10 +37,17 @@ describe('tenant branding (through the gateway)', () => {
       variables: { input: { logoUrl: 'https://cdn.example.com/logo.svg', primaryColor: '#1A2B3C', customCss: '.header{color:#fff}' } },
     });
     expect(errorCodes(res)).toEqual([]);
-    const read = await graphql(stack.gatewayUrl, '{ currentTenant { branding { logoUrl primaryColor accentColor customCss } } }', { token });
+    const read = await graphql(stack.gatewayUrl, '{ currentTenant { branding { logoUrl primaryColor accentColor customCss } } }', {
+      token,
+    });
     expect(read.body.data).toEqual({
       currentTenant: {
-        branding: { logoUrl: 'https://cdn.example.com/logo.svg', primaryColor: '#1a2b3c', accentColor: null, customCss: '.header{color:#fff}' },
+        branding: {
+          logoUrl: 'https://cdn.example.com/logo.svg',
+          primaryColor: '#1a2b3c',
+          accentColor: null,
+          customCss: '.header{color:#fff}',
+        },
       },
     });
     const events = await db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(tenant.id)}".audit_events`);
@@ -71,9 +78,10 @@ describe('tenant branding (through the gateway)', () => {
 
   it('follows a per-tenant feature override: granted on free, the update goes through', async () => {
     const { tenant, token } = await tenantWith('free');
-    await db.dataSource.query(`INSERT INTO platform.tenant_feature_overrides (tenant_id, feature, enabled) VALUES ($1, 'custom_branding', true)`, [
-      tenant.id,
-    ]);
+    await db.dataSource.query(
+      `INSERT INTO platform.tenant_feature_overrides (tenant_id, feature, enabled) VALUES ($1, 'custom_branding', true)`,
+      [tenant.id],
+    );
     const res = await graphql(stack.gatewayUrl, UPDATE, { token, variables: { input: { accentColor: '#ABCDEF' } } });
     expect(res.body.data).toEqual({ updateTenantBranding: { logoUrl: null, primaryColor: null, accentColor: '#abcdef', customCss: null } });
   });
@@ -81,7 +89,10 @@ describe('tenant branding (through the gateway)', () => {
   it('refuses CSS over 10 KiB and CSS that escapes the style element with BAD_USER_INPUT', async () => {
     const { token } = await tenantWith('business');
     const big = await graphql(stack.gatewayUrl, UPDATE, { token, variables: { input: { customCss: `a{}${' '.repeat(10 * 1024)}` } } });
-    const escape = await graphql(stack.gatewayUrl, UPDATE, { token, variables: { input: { customCss: '</style><script>alert(1)</script>' } } });
+    const escape = await graphql(stack.gatewayUrl, UPDATE, {
+      token,
+      variables: { input: { customCss: '</style><script>alert(1)</script>' } },
+    });
     expect(big.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CSS_TOO_LARGE', limit: 10240 });
     expect(escape.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CSS_NOT_ALLOWED' });
   });

@@ -41,13 +41,20 @@ describe('custom domains verified by DNS TXT (through the gateway, real DNS over
 
   it('claims a domain, refuses verification until the TXT record is published, then verifies it (audited)', async () => {
     const { tenant, token } = await adminOf('business');
-    const added = await graphql<{ addTenantDomain: { verificationRecordName: string; verificationRecordValue: string } }>(stack.gatewayUrl, ADD, {
-      token,
-      variables: { domain: 'App.Acme-Corp.example' },
-    });
+    const added = await graphql<{ addTenantDomain: { verificationRecordName: string; verificationRecordValue: string } }>(
+      stack.gatewayUrl,
+      ADD,
+      {
+        token,
+        variables: { domain: 'App.Acme-Corp.example' },
+      },
+    );
     expect(errorCodes(added)).toEqual([]);
     const { verificationRecordName: name, verificationRecordValue: value } = added.body.data!.addTenantDomain;
-    expect(added.body.data!.addTenantDomain).toMatchObject({ verified: false, verificationRecordName: '_tenantry-challenge.app.acme-corp.example' });
+    expect(added.body.data!.addTenantDomain).toMatchObject({
+      verified: false,
+      verificationRecordName: '_tenantry-challenge.app.acme-corp.example',
+    });
     expect(value).toMatch(/^tenantry-verification=[A-Za-z0-9_-]{32}$/);
 
     const missing = await graphql(stack.gatewayUrl, VERIFY, { token, variables: { domain: 'app.acme-corp.example' } });
@@ -91,7 +98,9 @@ describe('custom domains verified by DNS TXT (through the gateway, real DNS over
     const first = await adminOf('business');
     const second = await adminOf('business');
     await graphql(stack.gatewayUrl, ADD, { token: first.token, variables: { domain: 'moving.example.net' } });
-    const removed = await graphql(stack.gatewayUrl, 'mutation { removeTenantDomain(domain: "moving.example.net") }', { token: first.token });
+    const removed = await graphql(stack.gatewayUrl, 'mutation { removeTenantDomain(domain: "moving.example.net") }', {
+      token: first.token,
+    });
     const claimed = await graphql(stack.gatewayUrl, ADD, { token: second.token, variables: { domain: 'moving.example.net' } });
     expect(removed.body.data).toEqual({ removeTenantDomain: true });
     expect(errorCodes(claimed)).toEqual([]);

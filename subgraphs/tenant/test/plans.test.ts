@@ -65,9 +65,13 @@ describe('plans as data (through the gateway)', () => {
 
     it('serves the catalog to any signed-in caller', async () => {
       const tenant = await createTenant(db.dataSource);
-      const res = await graphql<{ plans: { code: string; priceCents: number }[] }>(stack.gatewayUrl, '{ plans { code priceCents features } }', {
-        token: await ownerOf(tenant),
-      });
+      const res = await graphql<{ plans: { code: string; priceCents: number }[] }>(
+        stack.gatewayUrl,
+        '{ plans { code priceCents features } }',
+        {
+          token: await ownerOf(tenant),
+        },
+      );
       expect(res.body.data!.plans.map((p) => p.code)).toEqual(['free', 'pro', 'business', 'enterprise', 'custom']);
     });
   });
@@ -77,20 +81,27 @@ describe('plans as data (through the gateway)', () => {
       const tenant = await createTenant(db.dataSource, { plan: 'free' });
       const token = await ownerOf(tenant);
 
-      const raised = await graphql(stack.gatewayUrl, QUOTA, { token: staffToken, variables: { input: { tenantId: tenant.id, resource: 'users', limit: 50 } } });
-      const unlimited = await graphql(stack.gatewayUrl, QUOTA, { token: staffToken, variables: { input: { tenantId: tenant.id, resource: 'projects', limit: null } } });
-      const granted = await graphql(stack.gatewayUrl, FEATURE, { token: staffToken, variables: { input: { tenantId: tenant.id, feature: 'sso', enabled: true } } });
+      const raised = await graphql(stack.gatewayUrl, QUOTA, {
+        token: staffToken,
+        variables: { input: { tenantId: tenant.id, resource: 'users', limit: 50 } },
+      });
+      const unlimited = await graphql(stack.gatewayUrl, QUOTA, {
+        token: staffToken,
+        variables: { input: { tenantId: tenant.id, resource: 'projects', limit: null } },
+      });
+      const granted = await graphql(stack.gatewayUrl, FEATURE, {
+        token: staffToken,
+        variables: { input: { tenantId: tenant.id, feature: 'sso', enabled: true } },
+      });
       const withheld = await graphql(stack.gatewayUrl, FEATURE, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, feature: 'core_analytics', enabled: false } },
       });
       expect([raised, unlimited, granted, withheld].map(errorCodes)).toEqual([[], [], [], []]);
 
-      const res = await graphql<{ currentTenant: { features: string[]; quotas: { resource: string; limit: number | null; overridden: boolean }[] } }>(
-        stack.gatewayUrl,
-        '{ currentTenant { features quotas { resource limit overridden period } } }',
-        { token },
-      );
+      const res = await graphql<{
+        currentTenant: { features: string[]; quotas: { resource: string; limit: number | null; overridden: boolean }[] };
+      }>(stack.gatewayUrl, '{ currentTenant { features quotas { resource limit overridden period } } }', { token });
       expect(res.body.data!.currentTenant.features).toEqual(['sso']);
       expect(res.body.data!.currentTenant.quotas).toEqual([
         { resource: 'api_calls', limit: 10000, overridden: false, period: 'month' },
@@ -134,7 +145,9 @@ describe('plans as data (through the gateway)', () => {
       const tenant = await createTenant(db.dataSource, { plan: 'pro' });
       const token = await ownerOf(tenant);
       for (let i = 0; i < 3; i++) await createMember(db.dataSource, tenant.id, 'member');
-      const usage = await graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 20000 }) { used } }', { token });
+      const usage = await graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 20000 }) { used } }', {
+        token,
+      });
       expect(errorCodes(usage)).toEqual([]);
       return { tenant, token };
     }
@@ -142,12 +155,20 @@ describe('plans as data (through the gateway)', () => {
     const planOf = async (tenant: TestTenant) =>
       (await db.dataSource.query(`SELECT plan FROM platform.tenants WHERE id = $1`, [tenant.id]))[0].plan as string;
 
-    it("lets an owner upgrade their own tenant, atomically with its audit event", async () => {
+    it('lets an owner upgrade their own tenant, atomically with its audit event', async () => {
       const tenant = await createTenant(db.dataSource, { plan: 'free' });
-      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token: await ownerOf(tenant), variables: { input: { plan: 'business' } } });
+      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, {
+        token: await ownerOf(tenant),
+        variables: { input: { plan: 'business' } },
+      });
       expect(errorCodes(res)).toEqual([]);
-      expect(res.body.data).toMatchObject({ changeTenantPlan: { plan: 'business', features: expect.arrayContaining(['tenant_hierarchy']) } });
-      expect((await audit(tenant)).at(-1)).toMatchObject({ action: 'tenant.plan_changed', changes: { plan: { from: 'free', to: 'business' } } });
+      expect(res.body.data).toMatchObject({
+        changeTenantPlan: { plan: 'business', features: expect.arrayContaining(['tenant_hierarchy']) },
+      });
+      expect((await audit(tenant)).at(-1)).toMatchObject({
+        action: 'tenant.plan_changed',
+        changes: { plan: { from: 'free', to: 'business' } },
+      });
     });
 
     it('refuses a downgrade that current usage violates, listing every offending limit, and changes nothing', async () => {
@@ -170,8 +191,14 @@ describe('plans as data (through the gateway)', () => {
 
     it('takes per-tenant overrides of the target plan into account', async () => {
       const { tenant, token } = await busyProTenant();
-      await graphql(stack.gatewayUrl, QUOTA, { token: staffToken, variables: { input: { tenantId: tenant.id, resource: 'users', limit: 10 } } });
-      await graphql(stack.gatewayUrl, QUOTA, { token: staffToken, variables: { input: { tenantId: tenant.id, resource: 'api_calls', limit: null } } });
+      await graphql(stack.gatewayUrl, QUOTA, {
+        token: staffToken,
+        variables: { input: { tenantId: tenant.id, resource: 'users', limit: 10 } },
+      });
+      await graphql(stack.gatewayUrl, QUOTA, {
+        token: staffToken,
+        variables: { input: { tenantId: tenant.id, resource: 'api_calls', limit: null } },
+      });
       const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free' } } });
       expect(errorCodes(res)).toEqual([]);
       expect(await planOf(tenant)).toBe('free');

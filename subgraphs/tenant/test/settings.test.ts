@@ -42,8 +42,13 @@ describe('tenant settings (through the gateway)', () => {
 
   /** Every byte PostgreSQL holds for the tenant's settings and data key, as text and as hex. */
   async function rawStorage(tenant: TestTenant): Promise<string> {
-    const settings = await db.dataSource.query(`SELECT s::text AS row, encode(ciphertext, 'escape') AS bytes FROM "${tenantSchemaName(tenant.id)}".settings s`);
-    const keys = await db.dataSource.query(`SELECT k::text AS row, encode(wrapped_key, 'escape') AS bytes FROM platform.tenant_data_keys k WHERE tenant_id = $1`, [tenant.id]);
+    const settings = await db.dataSource.query(
+      `SELECT s::text AS row, encode(ciphertext, 'escape') AS bytes FROM "${tenantSchemaName(tenant.id)}".settings s`,
+    );
+    const keys = await db.dataSource.query(
+      `SELECT k::text AS row, encode(wrapped_key, 'escape') AS bytes FROM platform.tenant_data_keys k WHERE tenant_id = $1`,
+      [tenant.id],
+    );
     const audit = await db.dataSource.query(`SELECT e::text AS row FROM "${tenantSchemaName(tenant.id)}".audit_events e`);
     return JSON.stringify([settings, keys, audit]);
   }
@@ -52,22 +57,34 @@ describe('tenant settings (through the gateway)', () => {
     const tenant = await createTenant(db.dataSource);
     const { admin, viewer } = await tokens(tenant);
     const set = await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'security.session_timeout_minutes', value: '30' } });
-    expect(set.body.data).toEqual({ setTenantSetting: { key: 'security.session_timeout_minutes', value: '30', isSet: true, secret: false } });
+    expect(set.body.data).toEqual({
+      setTenantSetting: { key: 'security.session_timeout_minutes', value: '30', isSet: true, secret: false },
+    });
 
-    const list = await graphql<{ settings: { key: string; value: string | null; isSet: boolean }[] }>(stack.gatewayUrl, LIST, { token: viewer });
+    const list = await graphql<{ settings: { key: string; value: string | null; isSet: boolean }[] }>(stack.gatewayUrl, LIST, {
+      token: viewer,
+    });
     expect(errorCodes(list)).toEqual([]);
     const byKey = Object.fromEntries(list.body.data!.settings.map((s) => [s.key, s]));
     expect(byKey['security.session_timeout_minutes']).toMatchObject({ value: '30', isSet: true });
     expect(byKey['ui.week_starts_on']).toMatchObject({ value: '"monday"', isSet: false });
-    const [row] = await db.dataSource.query(`SELECT value FROM "${tenantSchemaName(tenant.id)}".settings WHERE key = 'security.session_timeout_minutes'`);
+    const [row] = await db.dataSource.query(
+      `SELECT value FROM "${tenantSchemaName(tenant.id)}".settings WHERE key = 'security.session_timeout_minutes'`,
+    );
     expect(row.value).toBe(30);
   });
 
   it('validates per key (BAD_USER_INPUT with the reason) and lets only admins write (FORBIDDEN)', async () => {
     const tenant = await createTenant(db.dataSource);
     const { admin, viewer } = await tokens(tenant);
-    const outOfRange = await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'security.session_timeout_minutes', value: '2' } });
-    const notHttps = await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'notifications.webhook_url', value: '"http://x.example"' } });
+    const outOfRange = await graphql(stack.gatewayUrl, SET, {
+      token: admin,
+      variables: { key: 'security.session_timeout_minutes', value: '2' },
+    });
+    const notHttps = await graphql(stack.gatewayUrl, SET, {
+      token: admin,
+      variables: { key: 'notifications.webhook_url', value: '"http://x.example"' },
+    });
     const unknown = await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'billing.discount', value: '100' } });
     const asViewer = await graphql(stack.gatewayUrl, SET, { token: viewer, variables: { key: 'security.mfa_required', value: 'true' } });
     expect(outOfRange.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_VALUE' });
@@ -81,7 +98,10 @@ describe('tenant settings (through the gateway)', () => {
   it('keeps a secret write-only and encrypted at rest: no plaintext in any row, audit event or API answer', async () => {
     const tenant = await createTenant(db.dataSource);
     const { admin } = await tokens(tenant);
-    const set = await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) } });
+    const set = await graphql(stack.gatewayUrl, SET, {
+      token: admin,
+      variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) },
+    });
     const list = await graphql(stack.gatewayUrl, LIST, { token: admin });
 
     expect(set.body.data).toEqual({ setTenantSetting: { key: 'integrations.smtp_password', value: null, isSet: true, secret: true } });
@@ -111,9 +131,14 @@ describe('tenant settings (through the gateway)', () => {
     const two = await createTenant(db.dataSource);
     for (const tenant of [one, two]) {
       const { admin } = await tokens(tenant);
-      await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) } });
+      await graphql(stack.gatewayUrl, SET, {
+        token: admin,
+        variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) },
+      });
     }
-    const keys = await db.dataSource.query(`SELECT wrapped_key FROM platform.tenant_data_keys WHERE tenant_id = ANY($1::uuid[])`, [[one.id, two.id]]);
+    const keys = await db.dataSource.query(`SELECT wrapped_key FROM platform.tenant_data_keys WHERE tenant_id = ANY($1::uuid[])`, [
+      [one.id, two.id],
+    ]);
     expect(keys).toHaveLength(2);
     // Copy tenant one's sealed secret into tenant two: it must not decrypt there.
     await db.dataSource.query(
@@ -126,9 +151,14 @@ describe('tenant settings (through the gateway)', () => {
   it('rotating the master key re-wraps every data key (audited), leaves ciphertexts alone, and secrets open under the new key only', async () => {
     const tenant = await createTenant(db.dataSource);
     const { admin } = await tokens(tenant);
-    await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'notifications.webhook_signing_secret', value: JSON.stringify(PLAINTEXT) } });
+    await graphql(stack.gatewayUrl, SET, {
+      token: admin,
+      variables: { key: 'notifications.webhook_signing_secret', value: JSON.stringify(PLAINTEXT) },
+    });
     const cipherBefore = await db.dataSource.query(`SELECT ciphertext FROM "${tenantSchemaName(tenant.id)}".settings`);
-    const [keyBefore] = await db.dataSource.query(`SELECT wrapped_key, master_key_id FROM platform.tenant_data_keys WHERE tenant_id = $1`, [tenant.id]);
+    const [keyBefore] = await db.dataSource.query(`SELECT wrapped_key, master_key_id FROM platform.tenant_data_keys WHERE tenant_id = $1`, [
+      tenant.id,
+    ]);
 
     const a = masterKeyFromBase64(masterA);
     const b = masterKeyFromBase64(randomBytes(32).toString('base64'));
@@ -138,7 +168,9 @@ describe('tenant settings (through the gateway)', () => {
     expect(report.failed).toEqual([]);
     expect(report.rewrapped).toContain(tenant.id);
     expect(rerun).toEqual({ rewrapped: [], failed: [] });
-    const [keyAfter] = await db.dataSource.query(`SELECT wrapped_key, master_key_id FROM platform.tenant_data_keys WHERE tenant_id = $1`, [tenant.id]);
+    const [keyAfter] = await db.dataSource.query(`SELECT wrapped_key, master_key_id FROM platform.tenant_data_keys WHERE tenant_id = $1`, [
+      tenant.id,
+    ]);
     expect(keyBefore.master_key_id).toBe(a.id);
     expect(keyAfter.master_key_id).toBe(b.id);
     expect(Buffer.compare(keyAfter.wrapped_key, keyBefore.wrapped_key)).not.toBe(0);
@@ -158,10 +190,26 @@ describe('tenant settings (through the gateway)', () => {
     const tenant = await createTenant(db.dataSource);
     const { admin } = await tokens(tenant);
     await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'ui.week_starts_on', value: '"sunday"' } });
-    await graphql(stack.gatewayUrl, SET, { token: admin, variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) } });
-    const cleared = await graphql(stack.gatewayUrl, `mutation { clearTenantSetting(key: "ui.week_starts_on") { value isSet } }`, { token: admin });
+    await graphql(stack.gatewayUrl, SET, {
+      token: admin,
+      variables: { key: 'integrations.smtp_password', value: JSON.stringify(PLAINTEXT) },
+    });
+    const cleared = await graphql(
+      stack.gatewayUrl,
+      `
+        mutation {
+          clearTenantSetting(key: "ui.week_starts_on") {
+            value
+            isSet
+          }
+        }
+      `,
+      { token: admin },
+    );
     expect(cleared.body.data).toEqual({ clearTenantSetting: { value: '"monday"', isSet: false } });
-    const events = await db.dataSource.query(`SELECT action, resource_id, changes FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq`);
+    const events = await db.dataSource.query(
+      `SELECT action, resource_id, changes FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq`,
+    );
     expect(events).toEqual([
       { action: 'setting.changed', resource_id: 'ui.week_starts_on', changes: { value: { from: null, to: 'sunday' } } },
       { action: 'setting.changed', resource_id: 'integrations.smtp_password', changes: { secret: { from: 'unset', to: 'set' } } },

@@ -40,10 +40,16 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
     const token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
     const setup = await Promise.all([
       graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 7 }) { used } }', { token }),
-      graphql(stack.gatewayUrl, 'mutation { setTenantSetting(input: { key: "ui.week_starts_on", value: "\\"sunday\\"" }) { key } }', { token }),
-      graphql(stack.gatewayUrl, `mutation { setTenantSetting(input: { key: "integrations.smtp_password", value: "\\"${SECRET}\\"" }) { key } }`, {
+      graphql(stack.gatewayUrl, 'mutation { setTenantSetting(input: { key: "ui.week_starts_on", value: "\\"sunday\\"" }) { key } }', {
         token,
       }),
+      graphql(
+        stack.gatewayUrl,
+        `mutation { setTenantSetting(input: { key: "integrations.smtp_password", value: "\\"${SECRET}\\"" }) { key } }`,
+        {
+          token,
+        },
+      ),
       graphql(stack.gatewayUrl, 'mutation { updateTenantBranding(input: { primaryColor: "#112233" }) { primaryColor } }', { token }),
     ]);
     expect(setup.map(errorCodes)).toEqual([[], [], [], []]);
@@ -82,14 +88,18 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
     expect(bundle.auditEvents.map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['usage.recorded', 'setting.changed', 'tenant.branding_updated']),
     );
-    const [last] = await db.dataSource.query(`SELECT action, actor_id FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq DESC LIMIT 1`);
+    const [last] = await db.dataSource.query(
+      `SELECT action, actor_id FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq DESC LIMIT 1`,
+    );
     expect(last).toEqual({ action: 'tenant.exported', actor_id: owner.id });
   });
 
   it('refuses the export to an admin with FORBIDDEN', async () => {
     const tenant = await createTenant(db.dataSource);
     const admin = await createMember(db.dataSource, tenant.id, 'admin');
-    const res = await graphql(stack.gatewayUrl, EXPORT, { token: await stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' }) });
+    const res = await graphql(stack.gatewayUrl, EXPORT, {
+      token: await stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' }),
+    });
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
   });
 
@@ -126,7 +136,9 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
     }
     const [row] = await db.dataSource.query(`SELECT status, name, slug, admin_email FROM platform.tenants WHERE id = $1`, [tenant.id]);
     expect(row).toEqual({ status: 'purged', name: 'Purged tenant', slug: `purged-${tenant.id.replace(/-/g, '')}`, admin_email: null });
-    const events = await db.dataSource.query(`SELECT action, actor_type FROM platform.tenant_lifecycle_events WHERE tenant_id = $1`, [tenant.id]);
+    const events = await db.dataSource.query(`SELECT action, actor_type FROM platform.tenant_lifecycle_events WHERE tenant_id = $1`, [
+      tenant.id,
+    ]);
     expect(events).toEqual([{ action: 'tenant.purged', actor_type: 'platform_staff' }]);
 
     // Its people can no longer reach it, and the slug is free again.

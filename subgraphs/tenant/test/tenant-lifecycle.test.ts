@@ -71,7 +71,12 @@ describe('tenant lifecycle (through the gateway)', () => {
     const tenant = await createTenant(db.dataSource);
     expect(errorCodes(await setStatus(tenant, 'CANCELLED'))).toEqual([]);
     const back = await setStatus(tenant, 'ACTIVE');
-    expect(back.body.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INVALID_TRANSITION', from: 'cancelled', to: 'active' });
+    expect(back.body.errors![0]!.extensions).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'INVALID_TRANSITION',
+      from: 'cancelled',
+      to: 'active',
+    });
     const [row] = await db.dataSource.query(`SELECT status FROM platform.tenants WHERE id = $1`, [tenant.id]);
     expect(row.status).toBe('cancelled');
   });
@@ -104,7 +109,11 @@ describe('tenant lifecycle (through the gateway)', () => {
       const role = await graphql(stack.gatewayUrl, CHANGE_ROLE, { token: ownerToken, variables: { userId: member.id } });
       const usage = await graphql(stack.gatewayUrl, RECORD, { token: ownerToken });
 
-      expect([errorCodes(rename), errorCodes(role), errorCodes(usage)]).toEqual([['TENANT_SUSPENDED'], ['TENANT_SUSPENDED'], ['TENANT_SUSPENDED']]);
+      expect([errorCodes(rename), errorCodes(role), errorCodes(usage)]).toEqual([
+        ['TENANT_SUSPENDED'],
+        ['TENANT_SUSPENDED'],
+        ['TENANT_SUSPENDED'],
+      ]);
       const [row] = await db.dataSource.query(`SELECT name FROM platform.tenants WHERE id = $1`, [tenant.id]);
       expect(row.name).toBe('Original');
       const [membership] = await db.dataSource.query(`SELECT role FROM platform.memberships WHERE user_id = $1`, [member.id]);
@@ -151,7 +160,12 @@ describe('tenant lifecycle (through the gateway)', () => {
       await setStatus(tenant, 'CANCELLED');
       const rows = await withTenant(db.dataSource, tenant.id, (m) => m.query(`SELECT count(*)::int AS n FROM audit_events`), 'export');
       expect(rows).toEqual([{ n: 1 }]);
-      const write = withTenant(db.dataSource, tenant.id, (m) => m.query(`INSERT INTO usage_counters (resource, period_start) VALUES ('x', now())`), 'export');
+      const write = withTenant(
+        db.dataSource,
+        tenant.id,
+        (m) => m.query(`INSERT INTO usage_counters (resource, period_start) VALUES ('x', now())`),
+        'export',
+      );
       await expect(write).rejects.toMatchObject({ extensions: { code: 'TENANT_SUSPENDED' } });
     });
   });
@@ -159,10 +173,10 @@ describe('tenant lifecycle (through the gateway)', () => {
   describe('trials', () => {
     async function trialTenant(endsInMs: number) {
       const { tenant, ownerToken } = await populatedTenant();
-      await db.dataSource.query(`UPDATE platform.tenants SET status = 'trial', trial_ends_at = now() + $2 * interval '1 millisecond' WHERE id = $1`, [
-        tenant.id,
-        endsInMs,
-      ]);
+      await db.dataSource.query(
+        `UPDATE platform.tenants SET status = 'trial', trial_ends_at = now() + $2 * interval '1 millisecond' WHERE id = $1`,
+        [tenant.id, endsInMs],
+      );
       return { tenant, ownerToken };
     }
 
@@ -202,7 +216,11 @@ describe('tenant lifecycle (through the gateway)', () => {
         { id: running.id, status: 'trial' },
       ]);
       const events = await audit(expired);
-      expect(events.at(-1)).toMatchObject({ action: 'tenant.trial_expired', actor_type: 'system', changes: { status: { from: 'trial', to: 'suspended' } } });
+      expect(events.at(-1)).toMatchObject({
+        action: 'tenant.trial_expired',
+        actor_type: 'system',
+        changes: { status: { from: 'trial', to: 'suspended' } },
+      });
     });
 
     it('follows the configured expiry state (cancelled) both at read time and in the job', async () => {
@@ -219,7 +237,10 @@ describe('tenant lifecycle (through the gateway)', () => {
   });
 
   it('answers NOT_FOUND for a status change of a tenant that does not exist', async () => {
-    const res = await graphql(stack.gatewayUrl, CHANGE_STATUS, { token: staffToken, variables: { tenantId: randomUUID(), status: 'ACTIVE' } });
+    const res = await graphql(stack.gatewayUrl, CHANGE_STATUS, {
+      token: staffToken,
+      variables: { tenantId: randomUUID(), status: 'ACTIVE' },
+    });
     expect(errorCodes(res)).toEqual(['NOT_FOUND']);
   });
 });

@@ -192,10 +192,20 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
 
   it('lets platform staff look any tenant up by slug', async () => {
     const tenant = await createTenant(db.dataSource);
-    const res = await graphql(stack.gatewayUrl, `query Q($slug: String) { tenant(slug: $slug) { id } }`, {
-      token: supportToken,
-      variables: { slug: tenant.slug },
-    });
+    const res = await graphql(
+      stack.gatewayUrl,
+      `
+        query Q($slug: String) {
+          tenant(slug: $slug) {
+            id
+          }
+        }
+      `,
+      {
+        token: supportToken,
+        variables: { slug: tenant.slug },
+      },
+    );
     expect(res.body.data).toEqual({ tenant: { id: tenant.id } });
   });
 
@@ -207,7 +217,17 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     const memberToken = await stack.token({ userId: member.id, tenantId: tenant.id, role: 'member' });
     const update = await graphql(
       stack.gatewayUrl,
-      `mutation { updateTenantProfile(input: { timezone: "Europe/London", contact: { billingEmail: "AP@Example.com" } }) { timezone contact { billingEmail adminEmail } } }`,
+      `
+        mutation {
+          updateTenantProfile(input: { timezone: "Europe/London", contact: { billingEmail: "AP@Example.com" } }) {
+            timezone
+            contact {
+              billingEmail
+              adminEmail
+            }
+          }
+        }
+      `,
       { token: adminToken2 },
     );
     expect(errorCodes(update)).toEqual([]);
@@ -255,8 +275,13 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
       let after: string | null = null;
       let pages = 0;
       for (;;) {
-        const res: Awaited<ReturnType<typeof graphql<{ tenants: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { slug: string } }[]; totalCount: number } }>>> =
-          await graphql(listStack.gatewayUrl, LIST, { token, variables: { page: { first: 4, after } } });
+        const res: Awaited<
+          ReturnType<
+            typeof graphql<{
+              tenants: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { slug: string } }[]; totalCount: number };
+            }>
+          >
+        > = await graphql(listStack.gatewayUrl, LIST, { token, variables: { page: { first: 4, after } } });
         expect(errorCodes(res)).toEqual([]);
         const page = res.body.data!.tenants;
         expect(page.totalCount).toBe(10);
@@ -302,7 +327,10 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
       const ownerToken = await listStack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
       const asOwner = await graphql(listStack.gatewayUrl, LIST, { token: ownerToken });
       expect(errorCodes(asOwner)).toEqual(['FORBIDDEN']);
-      const forged = await graphql(listStack.gatewayUrl, LIST, { token, variables: { page: { after: "x'; DROP TABLE platform.tenants; --" } } });
+      const forged = await graphql(listStack.gatewayUrl, LIST, {
+        token,
+        variables: { page: { after: "x'; DROP TABLE platform.tenants; --" } },
+      });
       expect(errorCodes(forged)).toEqual(['BAD_USER_INPUT']);
     });
   });

@@ -20,7 +20,9 @@ export async function rotateMasterKeyCommand(config: CliConfig): Promise<number>
   await dataSource.initialize();
   try {
     const report = await rewrapDataKeys(dataSource, keyring);
-    process.stdout.write(`re-wrapped ${report.rewrapped.length} data key(s) under master key ${keyring.current.id}; ${report.failed.length} failed\n`);
+    process.stdout.write(
+      `re-wrapped ${report.rewrapped.length} data key(s) under master key ${keyring.current.id}; ${report.failed.length} failed\n`,
+    );
     for (const failure of report.failed) process.stdout.write(`  tenant ${failure.tenantId}: ${failure.error}\n`);
     return report.failed.length > 0 ? 1 : 0;
   } finally {

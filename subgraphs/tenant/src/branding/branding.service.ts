@@ -13,7 +13,13 @@ export interface Branding {
 const EMPTY: Branding = { logoUrl: null, primaryColor: null, accentColor: null, customCss: null };
 const COLUMNS = { logoUrl: 'logo_url', primaryColor: 'primary_color', accentColor: 'accent_color', customCss: 'custom_css' } as const;
 
-type Row = { tenant_id: string; logo_url: string | null; primary_color: string | null; accent_color: string | null; custom_css: string | null };
+type Row = {
+  tenant_id: string;
+  logo_url: string | null;
+  primary_color: string | null;
+  accent_color: string | null;
+  custom_css: string | null;
+};
 const toBranding = (row: Row | undefined): Branding =>
   row ? { logoUrl: row.logo_url, primaryColor: row.primary_color, accentColor: row.accent_color, customCss: row.custom_css } : { ...EMPTY };
 
@@ -38,7 +44,9 @@ export class BrandingService {
     if (changes.customCss !== undefined) next.customCss = validateCss(changes.customCss);
     const tenantId = this.db.tenantId!;
     return this.db.tenantWrite(async (manager) => {
-      const [current] = (await manager.query(`SELECT * FROM platform.tenant_branding WHERE tenant_id = $1 FOR UPDATE`, [tenantId])) as Row[];
+      const [current] = (await manager.query(`SELECT * FROM platform.tenant_branding WHERE tenant_id = $1 FOR UPDATE`, [
+        tenantId,
+      ])) as Row[];
       const before = toBranding(current);
       const after = { ...before, ...next };
       const diff: Record<string, { from: unknown; to: unknown }> = {};
@@ -47,7 +55,10 @@ export class BrandingService {
           // CSS can be 10 KiB: the audit trail records that it changed and its size, not the sheet.
           diff[field] =
             field === 'customCss'
-              ? { from: before.customCss === null ? null : Buffer.byteLength(before.customCss), to: after.customCss === null ? null : Buffer.byteLength(after.customCss) }
+              ? {
+                  from: before.customCss === null ? null : Buffer.byteLength(before.customCss),
+                  to: after.customCss === null ? null : Buffer.byteLength(after.customCss),
+                }
               : { from: before[field], to: after[field] };
         }
       }

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from 'type-graphql';
 
-@ObjectType('TenantBranding', { description: "How the product presents this tenant (plans with custom_branding can change it)" })
+@ObjectType('TenantBranding', { description: 'How the product presents this tenant (plans with custom_branding can change it)' })
 export class TenantBranding {
   @Field(() => String, { nullable: true })
   logoUrl!: string | null;

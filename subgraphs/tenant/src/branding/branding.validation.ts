@@ -24,7 +24,8 @@ export function validateLogoUrl(value: string | null): string | null {
 /** #rrggbb, stored lower-case. */
 export function validateColor(field: string, value: string | null): string | null {
   if (value === null) return null;
-  if (!HEX.test(value)) throw new BrandingDomainError(BrandingErrorCode.INVALID_COLOR, `${field} must be a hex colour like #1a2b3c`, { field });
+  if (!HEX.test(value))
+    throw new BrandingDomainError(BrandingErrorCode.INVALID_COLOR, `${field} must be a hex colour like #1a2b3c`, { field });
   return value.toLowerCase();
 }
 

@@ -28,7 +28,9 @@ export class DomainService {
 
   /** Domains of many tenants, in one query. */
   async of(tenantIds: readonly string[]): Promise<DomainRow[]> {
-    return this.db.platform((m) => m.query(`SELECT * FROM platform.tenant_domains WHERE tenant_id = ANY($1::uuid[]) ORDER BY domain`, [tenantIds]));
+    return this.db.platform((m) =>
+      m.query(`SELECT * FROM platform.tenant_domains WHERE tenant_id = ANY($1::uuid[]) ORDER BY domain`, [tenantIds]),
+    );
   }
 
   /** Claims a domain for the request's tenant with a fresh verification token (a domain has one claimant). */
@@ -51,7 +53,8 @@ export class DomainService {
         return row!;
       });
     } catch (error) {
-      if (pgCode(error) === '23505') throw new DomainDomainError(DomainErrorCode.DOMAIN_TAKEN, 'This domain is already claimed', { domain });
+      if (pgCode(error) === '23505')
+        throw new DomainDomainError(DomainErrorCode.DOMAIN_TAKEN, 'This domain is already claimed', { domain });
       throw error;
     }
   }
@@ -73,7 +76,11 @@ export class DomainService {
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code && NO_RECORD.has(code)) values = [];
-      else throw new DomainDomainError(DomainErrorCode.DNS_LOOKUP_FAILED, `Could not look up ${name}; try again later`, { domain, record: name });
+      else
+        throw new DomainDomainError(DomainErrorCode.DNS_LOOKUP_FAILED, `Could not look up ${name}; try again later`, {
+          domain,
+          record: name,
+        });
     }
     if (!values.includes(expected)) {
       throw new DomainDomainError(DomainErrorCode.TXT_RECORD_NOT_FOUND, `No TXT record ${name} with the expected value yet`, {
@@ -118,7 +125,9 @@ export class DomainService {
 
   /** The request tenant's claim (RLS hides every other tenant's, so theirs is "not found"). */
   private async find(domain: string): Promise<DomainRow> {
-    const [row] = (await this.db.tenant((m) => m.query(`SELECT * FROM platform.tenant_domains WHERE domain = $1`, [domain]))) as DomainRow[];
+    const [row] = (await this.db.tenant((m) =>
+      m.query(`SELECT * FROM platform.tenant_domains WHERE domain = $1`, [domain]),
+    )) as DomainRow[];
     if (!row) throw new DomainDomainError(DomainErrorCode.DOMAIN_NOT_FOUND, 'Domain not found', { domain });
     return row;
   }

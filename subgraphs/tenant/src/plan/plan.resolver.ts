@@ -18,14 +18,20 @@ export class PlanResolver {
   @Mutation(() => Tenant, {
     description: "Owner: move the request's tenant to another plan; platform admin: any tenant, optionally forced past usage",
   })
-  async changeTenantPlan(@Arg('input', () => ChangeTenantPlanInput) input: ChangeTenantPlanInput, @Ctx() ctx: TenantContext): Promise<Tenant> {
+  async changeTenantPlan(
+    @Arg('input', () => ChangeTenantPlanInput) input: ChangeTenantPlanInput,
+    @Ctx() ctx: TenantContext,
+  ): Promise<Tenant> {
     const tenantId = input.tenantId ?? ctx.tenantId!;
     await ctx.plans.changePlan(input, ctx);
     return this.reload(tenantId, ctx);
   }
 
   @Mutation(() => Tenant, { description: 'Platform admin: replace one quota of one tenant (or remove the override)' })
-  async setTenantQuotaOverride(@Arg('input', () => SetQuotaOverrideInput) input: SetQuotaOverrideInput, @Ctx() ctx: TenantContext): Promise<Tenant> {
+  async setTenantQuotaOverride(
+    @Arg('input', () => SetQuotaOverrideInput) input: SetQuotaOverrideInput,
+    @Ctx() ctx: TenantContext,
+  ): Promise<Tenant> {
     await ctx.plans.setQuotaOverride(input, ctx);
     return this.reload(input.tenantId, ctx);
   }

@@ -29,9 +29,15 @@ export interface CatalogPlan {
  * override replaces it (NULL = unlimited). `plan` evaluates another plan for the same tenants.
  */
 export async function effectiveQuotas(manager: EntityManager, tenantIds: readonly string[], plan?: string): Promise<EffectiveQuota[]> {
-  const rows: { tenant_id: string; resource: string; period: EffectiveQuota['period']; unit: string; quota: string | null; overridden: boolean }[] =
-    await manager.query(
-      `SELECT t.id AS tenant_id, r.code AS resource, r.period, r.unit,
+  const rows: {
+    tenant_id: string;
+    resource: string;
+    period: EffectiveQuota['period'];
+    unit: string;
+    quota: string | null;
+    overridden: boolean;
+  }[] = await manager.query(
+    `SELECT t.id AS tenant_id, r.code AS resource, r.period, r.unit,
               CASE WHEN o.tenant_id IS NOT NULL THEN o.quota ELSE (p.quotas ->> r.code)::bigint END AS quota,
               o.tenant_id IS NOT NULL AS overridden
          FROM platform.tenants t
@@ -40,8 +46,8 @@ export async function effectiveQuotas(manager: EntityManager, tenantIds: readonl
          LEFT JOIN platform.tenant_quota_overrides o ON o.tenant_id = t.id AND o.resource = r.code
         WHERE t.id = ANY($1::uuid[])
         ORDER BY t.id, r.code`,
-      [tenantIds.filter(isTenantId), plan ?? null],
-    );
+    [tenantIds.filter(isTenantId), plan ?? null],
+  );
   return rows.map((r) => ({
     tenantId: r.tenant_id,
     resource: r.resource,
@@ -75,9 +81,9 @@ async function currentHoldings(manager: EntityManager, tenantId: string): Promis
        FROM usage_counters GROUP BY resource`,
   );
   const holdings = new Map(counters.map((c) => [c.resource, { month: Number(c.month), latest: Number(c.latest) }]));
-  const [{ users }] = (await manager.query(`SELECT count(*)::int AS users FROM platform.memberships WHERE tenant_id = $1`, [
-    tenantId,
-  ])) as { users: number }[];
+  const [{ users }] = (await manager.query(`SELECT count(*)::int AS users FROM platform.memberships WHERE tenant_id = $1`, [tenantId])) as {
+    users: number;
+  }[];
   holdings.set('users', { month: users, latest: users });
   return holdings;
 }
@@ -101,8 +107,16 @@ export class PlanService {
 
   async catalog(): Promise<CatalogPlan[]> {
     return this.db.platform(async (m) => {
-      const rows: { code: string; name: string; price_cents: number; quotas: Record<string, number | null>; features: string[]; retention_days: number }[] =
-        await m.query(`SELECT code, name, price_cents, quotas, features, retention_days FROM platform.plans WHERE NOT retired ORDER BY position`);
+      const rows: {
+        code: string;
+        name: string;
+        price_cents: number;
+        quotas: Record<string, number | null>;
+        features: string[];
+        retention_days: number;
+      }[] = await m.query(
+        `SELECT code, name, price_cents, quotas, features, retention_days FROM platform.plans WHERE NOT retired ORDER BY position`,
+      );
       return rows.map((r) => ({
         code: r.code,
         name: r.name,
@@ -128,7 +142,10 @@ export class PlanService {
    * holds, and a change that current usage would violate is refused with every offending limit
    * — unless platform staff force it, which the audit event records with the violations.
    */
-  async changePlan(input: { tenantId?: string | null; plan: string; force?: boolean }, actor: Actor & { tenantId?: string }): Promise<string> {
+  async changePlan(
+    input: { tenantId?: string | null; plan: string; force?: boolean },
+    actor: Actor & { tenantId?: string },
+  ): Promise<string> {
     const staff = isStaff(actor.principal);
     const tenantId = input.tenantId ?? actor.tenantId;
     if (!tenantId || !isTenantId(tenantId) || (!staff && tenantId !== actor.tenantId)) {
@@ -168,7 +185,10 @@ export class PlanService {
   }
 
   /** Replaces (or, with remove, drops) one quota of one tenant; audited in the tenant's trail. */
-  async setQuotaOverride(input: { tenantId: string; resource: string; limit?: number | null; remove?: boolean }, actor: Actor): Promise<void> {
+  async setQuotaOverride(
+    input: { tenantId: string; resource: string; limit?: number | null; remove?: boolean },
+    actor: Actor,
+  ): Promise<void> {
     if (input.limit != null && (!Number.isSafeInteger(input.limit) || input.limit < 0)) {
       throw new PlanDomainError(PlanErrorCode.INVALID_LIMIT, 'limit must be a whole number, 0 or more (null = unlimited)');
     }
@@ -181,7 +201,10 @@ export class PlanService {
         [input.tenantId, input.resource],
       )) as { quota: string | null }[];
       if (input.remove) {
-        await manager.query(`DELETE FROM platform.tenant_quota_overrides WHERE tenant_id = $1 AND resource = $2`, [input.tenantId, input.resource]);
+        await manager.query(`DELETE FROM platform.tenant_quota_overrides WHERE tenant_id = $1 AND resource = $2`, [
+          input.tenantId,
+          input.resource,
+        ]);
       } else {
         await manager.query(
           `INSERT INTO platform.tenant_quota_overrides (tenant_id, resource, quota) VALUES ($1, $2, $3)
@@ -215,7 +238,10 @@ export class PlanService {
         [input.tenantId, input.feature],
       )) as { enabled: boolean }[];
       if (input.enabled == null) {
-        await manager.query(`DELETE FROM platform.tenant_feature_overrides WHERE tenant_id = $1 AND feature = $2`, [input.tenantId, input.feature]);
+        await manager.query(`DELETE FROM platform.tenant_feature_overrides WHERE tenant_id = $1 AND feature = $2`, [
+          input.tenantId,
+          input.feature,
+        ]);
       } else {
         await manager.query(
           `INSERT INTO platform.tenant_feature_overrides (tenant_id, feature, enabled) VALUES ($1, $2, $3)
@@ -235,7 +261,9 @@ export class PlanService {
   }
 
   private async assertPlan(code: string): Promise<void> {
-    const [known] = (await this.db.platform((m) => m.query(`SELECT 1 FROM platform.plans WHERE code = $1 AND NOT retired`, [code]))) as unknown[];
+    const [known] = (await this.db.platform((m) =>
+      m.query(`SELECT 1 FROM platform.plans WHERE code = $1 AND NOT retired`, [code]),
+    )) as unknown[];
     if (!known) throw new PlanDomainError(PlanErrorCode.UNKNOWN_PLAN, `No plan ${code} in the catalog`, { field: 'plan' });
   }
 

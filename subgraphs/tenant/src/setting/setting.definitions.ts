@@ -28,7 +28,13 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     default: 60,
     description: 'Idle minutes before a session ends',
   },
-  { key: 'ui.week_starts_on', type: 'enum', values: ['monday', 'sunday', 'saturday'], default: 'monday', description: 'First day of the week' },
+  {
+    key: 'ui.week_starts_on',
+    type: 'enum',
+    values: ['monday', 'sunday', 'saturday'],
+    default: 'monday',
+    description: 'First day of the week',
+  },
   { key: 'notifications.webhook_url', type: 'https_url', description: 'Where change notifications are POSTed' },
   {
     key: 'notifications.webhook_signing_secret',

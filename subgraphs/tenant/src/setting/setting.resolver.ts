@@ -13,7 +13,10 @@ export class SettingResolver {
   }
 
   @Mutation(() => TenantSetting, { description: 'Admin or owner: set one setting (validated per key; secrets encrypted, write-only)' })
-  async setTenantSetting(@Arg('input', () => SetTenantSettingInput) input: SetTenantSettingInput, @Ctx() ctx: TenantContext): Promise<TenantSetting> {
+  async setTenantSetting(
+    @Arg('input', () => SetTenantSettingInput) input: SetTenantSettingInput,
+    @Ctx() ctx: TenantContext,
+  ): Promise<TenantSetting> {
     return toType(await ctx.settings.set(input.key, input.value, ctx));
   }
 

@@ -48,9 +48,13 @@ export async function exportTenant(dataSource: DataSource, db: RequestDatabase, 
     const byKey = new Map(stored.map((s) => [s.key, s]));
     const settings = SETTING_DEFINITIONS.map((d) => {
       const row = byKey.get(d.key);
-      return d.secret ? { key: d.key, secret: true, isSet: row !== undefined } : { key: d.key, secret: false, isSet: row !== undefined, value: row?.value ?? d.default ?? null };
+      return d.secret
+        ? { key: d.key, secret: true, isSet: row !== undefined }
+        : { key: d.key, secret: false, isSet: row !== undefined, value: row?.value ?? d.default ?? null };
     });
-    const usageCounters: Record<string, unknown>[] = await m.query(`SELECT resource, period_start, used FROM usage_counters ORDER BY resource, period_start`);
+    const usageCounters: Record<string, unknown>[] = await m.query(
+      `SELECT resource, period_start, used FROM usage_counters ORDER BY resource, period_start`,
+    );
     const auditEvents: Record<string, unknown>[] = await m.query(
       `SELECT id, action, actor_type, actor_id, resource_type, resource_id, changes, request_id, occurred_at FROM audit_events ORDER BY seq`,
     );

@@ -10,7 +10,8 @@ export interface PurgeOutcome {
 }
 
 function actorOf(principal: Principal): { type: string; id: string | null } {
-  if (principal.kind === 'user') return { type: principal.platformRole && !principal.role ? 'platform_staff' : 'user', id: principal.userId };
+  if (principal.kind === 'user')
+    return { type: principal.platformRole && !principal.role ? 'platform_staff' : 'user', id: principal.userId };
   if (principal.kind === 'api_key') return { type: 'api_key', id: principal.keyId };
   return { type: 'system', id: null };
 }
@@ -22,7 +23,11 @@ function actorOf(principal: Principal): { type: string; id: string | null } {
  * lifecycle ends in a state); and a `tenant.purged` event written to platform.tenant_lifecycle_events,
  * the one trail that outlives the schema. Running it again on a purged tenant does nothing.
  */
-export async function purgeTenant(dataSource: DataSource, tenantId: string, actor: { principal: Principal; requestId: string }): Promise<PurgeOutcome> {
+export async function purgeTenant(
+  dataSource: DataSource,
+  tenantId: string,
+  actor: { principal: Principal; requestId: string },
+): Promise<PurgeOutcome> {
   if (!isTenantId(tenantId)) throw new TenantDomainError(TenantErrorCode.TENANT_NOT_FOUND, 'Tenant not found');
   return inTransaction(dataSource, async (runner) => {
     const manager = runner.manager;
@@ -40,7 +45,13 @@ export async function purgeTenant(dataSource: DataSource, tenantId: string, acto
     }
     const dropped = await dropTenantStorage(manager, tenantId);
     const deleted: Record<string, number> = {};
-    for (const table of ['memberships', 'tenant_data_keys', 'tenant_branding', 'tenant_quota_overrides', 'tenant_feature_overrides'] as const) {
+    for (const table of [
+      'memberships',
+      'tenant_data_keys',
+      'tenant_branding',
+      'tenant_quota_overrides',
+      'tenant_feature_overrides',
+    ] as const) {
       const [, count] = (await manager.query(`DELETE FROM platform.${table} WHERE tenant_id = $1`, [tenantId])) as [unknown, number];
       deleted[table] = count;
     }
@@ -60,7 +71,12 @@ export async function purgeTenant(dataSource: DataSource, tenantId: string, acto
         tenantId,
         who.type,
         who.id,
-        JSON.stringify({ status: { from: 'cancelled', to: 'purged' }, slug: { from: row.slug }, dropped: { to: dropped }, deleted: { to: deleted } }),
+        JSON.stringify({
+          status: { from: 'cancelled', to: 'purged' },
+          slug: { from: row.slug },
+          dropped: { to: dropped },
+          deleted: { to: deleted },
+        }),
         actor.requestId,
       ],
     );

@@ -102,7 +102,11 @@ export class TenantResolver {
   })
   async exportTenantData(@Ctx() ctx: TenantContext): Promise<TenantExport> {
     const bundle = await exportTenant(ctx.dataSource, ctx.db, ctx);
-    return Object.assign(new TenantExport(), { format: bundle.format, generatedAt: new Date(bundle.generatedAt), json: JSON.stringify(bundle) });
+    return Object.assign(new TenantExport(), {
+      format: bundle.format,
+      generatedAt: new Date(bundle.generatedAt),
+      json: JSON.stringify(bundle),
+    });
   }
 
   @Mutation(() => TenantPurgeResult, {

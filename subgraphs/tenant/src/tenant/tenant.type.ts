@@ -21,7 +21,7 @@ export enum DataResidency {
 }
 registerEnumType(DataResidency, { name: 'DataResidency', description: "The region a tenant's data must stay in" });
 
-@ObjectType('TenantContact', { description: "Who to reach about a tenant (admins and platform staff only)" })
+@ObjectType('TenantContact', { description: 'Who to reach about a tenant (admins and platform staff only)' })
 export class TenantContact {
   @Field(() => String, { nullable: true })
   adminEmail!: string | null;
