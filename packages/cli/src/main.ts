@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError } from '@tenantry/config';
 import { composeCommand } from './commands/compose';
+import { expireTrialsCommand } from './commands/expire-trials';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { rotateMasterKeyCommand } from './commands/rotate-master-key';
@@ -16,6 +17,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
   'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
+  'expire-trials': () => expireTrialsCommand(loadCliConfig(env)),
 };
 
 async function main(): Promise<number> {
