@@ -18,7 +18,7 @@ export const tenantRules: Rules = {
     changeTenantParent: isPlatformAdmin,
     exportTenantData: or(hasRole('owner'), isPlatformAdmin),
     // Owners change their own tenant's plan (never forced); platform admins any tenant's.
-    changeTenantPlan: or(isPlatformAdmin, hasRole('owner')),
+    changeTenantPlan: or(hasRole('owner'), isPlatformAdmin),
     setTenantQuotaOverride: isPlatformAdmin,
     setTenantFeatureOverride: isPlatformAdmin,
     setTenantSetting: hasRole('admin'),

@@ -122,7 +122,23 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
 
   it('purges a cancelled tenant: schema, role and platform rows gone, tombstone scrubbed, recorded once; a rerun does nothing', async () => {
     const { tenant, owner, token } = await livedInTenant();
+    await db.dataSource.query(
+      `INSERT INTO platform.tenant_domains (domain, tenant_id, verification_token) VALUES ($1, $2, 'tok_0123456789abcdef0123456789abcdef')`,
+      [`${tenant.slug}.example.com`, tenant.id],
+    );
+    await db.dataSource.query(`INSERT INTO platform.tenant_quota_overrides (tenant_id, resource, quota) VALUES ($1, 'users', 99)`, [
+      tenant.id,
+    ]);
     await graphql(stack.gatewayUrl, CANCEL, { token: staffToken, variables: { id: tenant.id } });
+    const [before] = await db.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM platform.memberships WHERE tenant_id = $1) AS members,
+              (SELECT count(*)::int FROM platform.tenant_data_keys WHERE tenant_id = $1) AS keys,
+              (SELECT count(*)::int FROM platform.tenant_branding WHERE tenant_id = $1) AS branding,
+              (SELECT count(*)::int FROM platform.tenant_domains WHERE tenant_id = $1) AS domains,
+              (SELECT count(*)::int FROM platform.tenant_quota_overrides WHERE tenant_id = $1) AS overrides`,
+      [tenant.id],
+    );
+    expect(before).toEqual({ members: 2, keys: 1, branding: 1, domains: 1, overrides: 1 });
 
     const first = await graphql(stack.gatewayUrl, PURGE, { token: staffToken, variables: { id: tenant.id } });
     const second = await graphql(stack.gatewayUrl, PURGE, { token: staffToken, variables: { id: tenant.id } });
@@ -130,7 +146,14 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
     expect(first.body.data).toEqual({ purgeTenant: { tenantId: tenant.id, purged: true } });
     expect(second.body.data).toEqual({ purgeTenant: { tenantId: tenant.id, purged: false } });
     expect(await exists(tenant)).toEqual({ schema: false, role: false });
-    for (const table of ['memberships', 'tenant_data_keys', 'tenant_branding', 'tenant_quota_overrides', 'tenant_feature_overrides']) {
+    for (const table of [
+      'memberships',
+      'tenant_data_keys',
+      'tenant_branding',
+      'tenant_quota_overrides',
+      'tenant_feature_overrides',
+      'tenant_domains',
+    ]) {
       const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM platform.${table} WHERE tenant_id = $1`, [tenant.id]);
       expect([table, n]).toEqual([table, 0]);
     }

@@ -190,6 +190,15 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     expect(foreignBySlug.body.data).toEqual({ tenant: null });
   });
 
+  it('refuses a look-up by both id and slug, or neither, with BAD_USER_INPUT', async () => {
+    const tenant = await createTenant(db.dataSource);
+    const query = `query Q($id: ID, $slug: String) { tenant(id: $id, slug: $slug) { id } }`;
+    const both = await graphql(stack.gatewayUrl, query, { token: supportToken, variables: { id: tenant.id, slug: tenant.slug } });
+    const neither = await graphql(stack.gatewayUrl, query, { token: supportToken });
+    expect(both.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_LOOKUP' });
+    expect(errorCodes(neither)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('lets platform staff look any tenant up by slug', async () => {
     const tenant = await createTenant(db.dataSource);
     const res = await graphql(

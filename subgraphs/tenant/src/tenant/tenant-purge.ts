@@ -51,6 +51,7 @@ export async function purgeTenant(
       'tenant_branding',
       'tenant_quota_overrides',
       'tenant_feature_overrides',
+      'tenant_domains',
     ] as const) {
       const [, count] = (await manager.query(`DELETE FROM platform.${table} WHERE tenant_id = $1`, [tenantId])) as [unknown, number];
       deleted[table] = count;

@@ -10,6 +10,7 @@ export enum TenantErrorCode {
   INVALID_LOCALE = 'INVALID_LOCALE',
   INVALID_CURSOR = 'INVALID_CURSOR',
   INVALID_PAGE_SIZE = 'INVALID_PAGE_SIZE',
+  INVALID_LOOKUP = 'INVALID_LOOKUP',
   UNKNOWN_PLAN = 'UNKNOWN_PLAN',
   SLUG_TAKEN = 'SLUG_TAKEN',
   TENANT_NOT_FOUND = 'TENANT_NOT_FOUND',
@@ -43,6 +44,7 @@ export function toPublicError(error: TenantDomainError): TenantryError {
     case TenantErrorCode.INVALID_LOCALE:
     case TenantErrorCode.INVALID_CURSOR:
     case TenantErrorCode.INVALID_PAGE_SIZE:
+    case TenantErrorCode.INVALID_LOOKUP:
     case TenantErrorCode.UNKNOWN_PLAN:
     case TenantErrorCode.PARENT_NOT_FOUND:
     case TenantErrorCode.HIERARCHY_TOO_DEEP:

@@ -98,7 +98,7 @@ export class TenantService {
    */
   async findVisible(by: { id?: string | null; slug?: string | null }, actor: Actor & { tenantId?: string }): Promise<TenantEntity | null> {
     if ((by.id ? 1 : 0) + (by.slug ? 1 : 0) !== 1) {
-      throw new TenantDomainError(TenantErrorCode.TENANT_NOT_FOUND, 'Give exactly one of id or slug');
+      throw new TenantDomainError(TenantErrorCode.INVALID_LOOKUP, 'Give exactly one of id or slug');
     }
     if (by.id && !isTenantId(by.id)) return null;
     const where = by.id ? { id: by.id } : { slug: by.slug! };
