@@ -1,9 +1,9 @@
-import { allow, deny, or, rule, shield } from 'graphql-shield';
+import { allow, and, deny, or, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
+import { ErrorCode, ForbiddenError, TenantryError, UnauthenticatedError } from '@tenantry/errors';
+import type { ApiKeyScope } from './api-key';
 /** A rule or a combination (or/and) of rules: what a rule tree accepts. */
 export type ShieldRule = IRule | ReturnType<typeof or>;
-import { ForbiddenError, UnauthenticatedError } from '@tenantry/errors';
-import type { ApiKeyScope } from './api-key';
 import { roleAtLeast, type Principal, type TenantRole } from './principal';
 
 /** What every rule may read: established by the gateway, verified by the subgraph. */
@@ -12,6 +12,11 @@ export interface AuthContext {
   tenantId?: string;
   principal: Principal;
   clientIp?: string;
+  /**
+   * The request tenant's effective features (plan + overrides), loaded at most once per
+   * request by the subgraph's context (RequestDatabase.features); read by hasFeature (ADR 0007).
+   */
+  features?: () => Promise<ReadonlySet<string>>;
 }
 
 // Cache modes: every rule below reads only the request context, never parent or args, so
@@ -74,7 +79,28 @@ export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextu
   );
 });
 
-export { allow, deny, or };
+/**
+ * The request's tenant has feature `code` in its effective plan: FEATURE_NOT_IN_PLAN naming the
+ * feature otherwise. One rule instance per code; the feature set is read once per request.
+ */
+const featureRules = new Map<string, IRule>();
+export const hasFeature = (code: string): IRule => {
+  let existing = featureRules.get(code);
+  if (!existing) {
+    existing = rule(`hasFeature:${code}`, { cache: 'contextual' })(async (_parent, _args, ctx: AuthContext) => {
+      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
+      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
+      const features = ctx.features ? await ctx.features() : new Set<string>();
+      return (
+        features.has(code) || new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code })
+      );
+    });
+    featureRules.set(code, existing);
+  }
+  return existing;
+};
+
+export { allow, and, deny, or };
 
 /**
  * The permissions layer every subgraph applies: deny by default, FORBIDDEN (a new error per

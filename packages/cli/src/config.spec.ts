@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { generateSigningJwk } from '@tenantry/auth';
 import { ConfigError } from '@tenantry/config';
 import { loadCliConfig } from './config';
@@ -27,6 +28,7 @@ describe('loadCliConfig', () => {
       'CONTEXT_SIGNING_KEY',
       'CONTEXT_VERIFY_KEY',
       'DATABASE_URL',
+      'MASTER_KEY',
     ]);
     for (const problem of problems) expect(problem).toContain('required when NODE_ENV=production');
   });
@@ -39,6 +41,7 @@ describe('loadCliConfig', () => {
         DATABASE_URL: 'postgres://app:pw@db:5432/tenantry',
         CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
         CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
+        MASTER_KEY: randomBytes(32).toString('base64'),
       }),
     );
     expect(problems).toEqual([expect.stringMatching(/^ACCESS_TOKEN_SIGNING_KEY: required when NODE_ENV=production/)]);
@@ -53,8 +56,14 @@ describe('loadCliConfig', () => {
       CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
       CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
       ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
+      MASTER_KEY: randomBytes(32).toString('base64'),
     });
     expect(config.production).toBe(true);
+  });
+
+  it('refuses a MASTER_KEY that is not 32 bytes of base64, naming the variable', () => {
+    const problems = problemsOf(() => loadCliConfig({ MASTER_KEY: randomBytes(16).toString('base64') }));
+    expect(problems).toEqual([expect.stringMatching(/^MASTER_KEY: must be 32 bytes, base64-encoded/)]);
   });
 
   it('refuses a malformed DATABASE_URL without showing it', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningJwk } from '@tenantry/auth';
@@ -7,6 +8,8 @@ export interface PlatformKeys {
   CONTEXT_SIGNING_KEY: string;
   CONTEXT_VERIFY_KEY: string;
   ACCESS_TOKEN_SIGNING_KEY: string;
+  /** 32 random bytes, base64: wraps every tenant's data key (secret settings). */
+  MASTER_KEY: string;
 }
 
 /** Fresh keys, as the environment variables that carry them. */
@@ -17,6 +20,7 @@ export async function generatePlatformKeys(): Promise<PlatformKeys> {
     CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
     CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
     ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
+    MASTER_KEY: randomBytes(32).toString('base64'),
   };
 }
 
@@ -25,11 +29,12 @@ export async function generatePlatformKeys(): Promise<PlatformKeys> {
  * keys generated once and kept in DATA_DIR/dev-keys.json (mode 600, git-ignored).
  */
 export async function resolvePlatformKeys(config: CliConfig): Promise<PlatformKeys> {
-  if (config.CONTEXT_SIGNING_KEY && config.CONTEXT_VERIFY_KEY && config.ACCESS_TOKEN_SIGNING_KEY) {
+  if (config.CONTEXT_SIGNING_KEY && config.CONTEXT_VERIFY_KEY && config.ACCESS_TOKEN_SIGNING_KEY && config.MASTER_KEY) {
     return {
       CONTEXT_SIGNING_KEY: config.CONTEXT_SIGNING_KEY,
       CONTEXT_VERIFY_KEY: config.CONTEXT_VERIFY_KEY,
       ACCESS_TOKEN_SIGNING_KEY: config.ACCESS_TOKEN_SIGNING_KEY,
+      MASTER_KEY: config.MASTER_KEY,
     };
   }
   const file = path.join(config.DATA_DIR, 'dev-keys.json');
@@ -37,7 +42,13 @@ export async function resolvePlatformKeys(config: CliConfig): Promise<PlatformKe
     (text) => JSON.parse(text) as PlatformKeys,
     () => undefined,
   );
-  if (existing) return existing;
+  if (existing?.MASTER_KEY) return existing;
+  if (existing) {
+    // Written before secret settings existed: keep its keys, add a master key.
+    const upgraded = { ...existing, MASTER_KEY: randomBytes(32).toString('base64') };
+    await writeFile(file, JSON.stringify(upgraded, null, 2));
+    return upgraded;
+  }
   const keys = await generatePlatformKeys();
   await mkdir(config.DATA_DIR, { recursive: true });
   await writeFile(file, JSON.stringify(keys, null, 2));

@@ -1,8 +1,10 @@
 import 'reflect-metadata';
 import { ConfigError } from '@tenantry/config';
 import { composeCommand } from './commands/compose';
+import { expireTrialsCommand } from './commands/expire-trials';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { rotateMasterKeyCommand } from './commands/rotate-master-key';
 import { startCommand } from './commands/start';
 import { REPO_ROOT, loadCliConfig } from './config';
 
@@ -14,6 +16,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   migrate: (args) => migrateCommand(args, loadCliConfig(env)),
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
+  'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
+  'expire-trials': () => expireTrialsCommand(loadCliConfig(env)),
 };
 
 async function main(): Promise<number> {

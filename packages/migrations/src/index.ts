@@ -1,5 +1,6 @@
 import type { PlatformMigration, TenantMigration } from './migration';
 import { tenantPlatformMigrations } from './tenant/platform';
+import { tenantTenantMigrations } from './tenant/tenant';
 import { identityPlatformMigrations } from './identity/platform';
 import { identityTenantMigrations } from './identity/tenant';
 import { usageTenantMigrations } from './usage/tenant';
@@ -24,4 +25,5 @@ export const tenantMigrations: readonly TenantMigration[] = inOrder([
   ...auditTenantMigrations,
   ...usageQuotaTenantMigrations,
   ...identityTenantMigrations,
+  ...tenantTenantMigrations,
 ]);

@@ -21,6 +21,10 @@ const catalogSchema = z.object({
     )
     .min(1),
   retentionDays: z.record(z.string(), z.number().int().min(1)),
+  /** How long a trial lasts and what an expired trial becomes (enforced at read time, applied by a job). */
+  trial: z
+    .object({ days: z.number().int().min(1).max(365), onExpiry: z.enum(['active', 'suspended', 'cancelled']) })
+    .default({ days: 14, onExpiry: 'suspended' }),
 });
 
 export type PlanCatalog = z.infer<typeof catalogSchema>;
@@ -46,3 +50,5 @@ export function loadPlanCatalog(file = CATALOG_PATH): PlanCatalog {
   if (problems.length) throw new Error(`Invalid plan catalog ${file}:\n  - ${problems.join('\n  - ')}`);
   return catalog;
 }
+
+export * from './sync';

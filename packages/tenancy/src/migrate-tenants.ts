@@ -42,7 +42,10 @@ export async function migrateTenants(dataSource: DataSource, options: MigrateTen
 
   const rows: { id: string }[] = options.tenantIds
     ? await dataSource.query(`SELECT id FROM ${PLATFORM_SCHEMA}.tenants WHERE id = ANY($1::uuid[]) ORDER BY id`, [options.tenantIds])
-    : await dataSource.query(`SELECT id FROM ${PLATFORM_SCHEMA}.tenants WHERE schema_version <> $1 ORDER BY id`, [target]);
+    : // A purged tenant keeps a tombstone row but has no schema left to migrate.
+      await dataSource.query(`SELECT id FROM ${PLATFORM_SCHEMA}.tenants WHERE schema_version <> $1 AND status <> 'purged' ORDER BY id`, [
+        target,
+      ]);
 
   const outcomes: TenantMigrationOutcome[] = [];
   let next = 0;

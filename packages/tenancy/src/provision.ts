@@ -12,6 +12,14 @@ export interface NewTenant {
   name: string;
   plan?: string;
   status?: 'trial' | 'active';
+  dataResidency?: 'us' | 'eu' | 'uk' | 'ca' | 'au';
+  parentId?: string | null;
+  adminEmail?: string | null;
+  billingEmail?: string | null;
+  phone?: string | null;
+  timezone?: string;
+  locale?: string;
+  trialEndsAt?: Date | null;
 }
 
 export interface ProvisionOptions {
@@ -46,9 +54,24 @@ export async function provisionTenant(
   try {
     const result = await inTransaction(dataSource, async (runner) => {
       await runner.query(
-        `INSERT INTO ${PLATFORM_SCHEMA}.tenants (id, slug, name, plan, status, schema_version)
-         VALUES ($1, $2, $3, $4, $5, 0)`,
-        [id, tenant.slug, tenant.name, tenant.plan ?? 'free', tenant.status ?? 'active'],
+        `INSERT INTO ${PLATFORM_SCHEMA}.tenants
+           (id, slug, name, plan, status, schema_version, data_residency, parent_id, admin_email, billing_email, phone, timezone, locale, trial_ends_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [
+          id,
+          tenant.slug,
+          tenant.name,
+          tenant.plan ?? 'free',
+          tenant.status ?? 'active',
+          tenant.dataResidency ?? 'us',
+          tenant.parentId ?? null,
+          tenant.adminEmail ?? null,
+          tenant.billingEmail ?? null,
+          tenant.phone ?? null,
+          tenant.timezone ?? 'UTC',
+          tenant.locale ?? 'en-US',
+          tenant.trialEndsAt ?? null,
+        ],
       );
       await runner.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)}`);
       const [{ rolsuper }] = (await runner.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')) as {
@@ -78,4 +101,30 @@ export async function provisionTenant(
   } finally {
     provisionDuration.observe({ outcome }, secondsSince(started));
   }
+}
+
+/**
+ * The reverse of provisioning, inside the caller's transaction: drops the tenant's schema (every
+ * table in it) and its role. Idempotent: a second run finds nothing to drop. Names come from the
+ * validated id alone, like everywhere else DDL is written.
+ */
+export async function dropTenantStorage(
+  manager: EntityManager,
+  tenantId: string,
+): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
+  const id = assertTenantId(tenantId);
+  const schema = tenantSchemaName(id);
+  const role = tenantRoleName(id);
+  const [{ schema_exists: schemaExists, role_exists: roleExists }] = (await manager.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role_exists`,
+    [schema, role],
+  )) as { schema_exists: boolean; role_exists: boolean }[];
+  if (schemaExists) await manager.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+  if (roleExists) {
+    // Grants the role still holds elsewhere in this database (none by design) would block DROP ROLE.
+    await manager.query(`DROP OWNED BY ${quoteIdent(role)}`);
+    await manager.query(`DROP ROLE ${quoteIdent(role)}`);
+  }
+  return { schemaDropped: schemaExists, roleDropped: roleExists };
 }

@@ -1,9 +1,23 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import { NotFoundError } from '@tenantry/errors';
+import { ForbiddenError, NotFoundError, TenantSuspendedError } from '@tenantry/errors';
 import { inSpan } from '@tenantry/tracing';
 import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
+
+/**
+ * What a unit of work intends: `read` (the default) runs for trial, active and suspended
+ * tenants — for a suspended one inside a READ ONLY transaction, so a write that slips in is
+ * refused by PostgreSQL itself; `write` refuses a suspended tenant before any work runs;
+ * `export` is the only access a cancelled tenant keeps (ADR 0006).
+ */
+export type TenantAccess = 'read' | 'write' | 'export';
+
+/** Effective statuses (an expired trial already counts as what it expires to). */
+export type TenantLifecycleStatus = 'trial' | 'active' | 'suspended' | 'cancelled' | 'purged';
+
+/** PostgreSQL's "cannot execute … in a read-only transaction". */
+const READ_ONLY_SQL_TRANSACTION = '25006';
 
 /** PostgreSQL's "role does not exist": the tenant was never provisioned (or is purged). */
 const UNDEFINED_ROLE = '42704';
@@ -18,26 +32,70 @@ const INVALID_PARAMETER_VALUE = '22023';
  * pool carrying nothing of this tenant. This is the only place that sets search_path for
  * tenant work.
  */
-export async function withTenant<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
+export async function withTenant<T>(dataSource: DataSource, tenantId: string, work: Work<T>, access: TenantAccess = 'read'): Promise<T> {
   const schema = tenantSchemaName(tenantId);
   const role = tenantRoleName(tenantId);
-  return inSpan('db.tenant_transaction', { 'tenantry.tenant_id': tenantId, 'db.system': 'postgresql' }, () =>
-    switchedTransaction(dataSource, tenantId, schema, role, work),
+  return inSpan('db.tenant_transaction', { 'tenantry.tenant_id': tenantId, 'db.system': 'postgresql', 'tenantry.access': access }, () =>
+    switchedTransaction(dataSource, tenantId, schema, role, work, access),
   );
 }
 
-async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, schema: string, role: string, work: Work<T>): Promise<T> {
+async function switchedTransaction<T>(
+  dataSource: DataSource,
+  tenantId: string,
+  schema: string,
+  role: string,
+  work: Work<T>,
+  access: TenantAccess,
+): Promise<T> {
   return inTransaction(dataSource, async (runner) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter.
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter, and
+    // the tenant's effective status comes back with it; a tenant that may not write gets a
+    // READ ONLY transaction in the same statement.
+    let rows: { status: TenantLifecycleStatus | null }[];
     try {
-      await runner.query(
-        `SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true), set_config('role', $3, true)`,
+      rows = await runner.query(
+        `WITH t AS (SELECT platform.effective_tenant_status(status, trial_ends_at) AS status FROM ${PLATFORM_SCHEMA}.tenants WHERE id = $2::text::uuid)
+         SELECT set_config('search_path', $1::text, true), set_config('tenantry.tenant_id', $2::text, true), set_config('role', $3::text, true),
+                set_config('transaction_read_only', CASE WHEN (SELECT status FROM t) IN ('trial', 'active') THEN 'off' ELSE 'on' END, true),
+                (SELECT status FROM t) AS status`,
         [`${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`, tenantId, role],
       );
     } catch (error) {
       if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
       throw error;
     }
+    assertAccess(rows[0]?.status ?? null, access);
+    try {
+      return await work(runner.manager);
+    } catch (error) {
+      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+      throw error;
+    }
+  });
+}
+
+/** Refuses a unit of work its tenant's status does not allow (the rules of ADR 0006). */
+export function assertAccess(status: TenantLifecycleStatus | null, access: TenantAccess): void {
+  if (status === null || status === 'purged') throw new NotFoundError('Tenant');
+  if (status === 'cancelled' && access !== 'export') {
+    throw new ForbiddenError('This tenant is cancelled: only its data export is available', { reason: 'TENANT_CANCELLED' });
+  }
+  if (status === 'suspended' && access === 'write') throw new TenantSuspendedError();
+}
+
+/**
+ * Platform staff acting on one tenant: the tenant's schema then platform on the search_path
+ * (so its audit_events receive the record), as the application's login role — which may
+ * change what the tenant role may not (status, plan, overrides), whatever the tenant's status.
+ */
+export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
+  const schema = tenantSchemaName(tenantId);
+  return inTransaction(dataSource, async (runner) => {
+    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
+      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
+      tenantId,
+    ]);
     return work(runner.manager);
   });
 }
@@ -49,24 +107,6 @@ async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, 
 export async function withPlatform<T>(dataSource: DataSource, work: Work<T>): Promise<T> {
   return inTransaction(dataSource, async (runner) => {
     await runner.query(`SELECT set_config('search_path', $1, true)`, [PLATFORM_SCHEMA]);
-    return work(runner.manager);
-  });
-}
-
-/**
- * Platform work that must also touch one tenant's schema in the same transaction, as the
- * application's login role: for what a tenant role may not do — create an account, read a
- * secret's hash — atomically with that tenant's rows (accepting an invitation, where the tenant
- * is known only from the secret). search_path is the tenant's schema then platform, as in
- * withTenant, but no tenant role and so no RLS: the work must name its tenant in every query.
- */
-export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
-  const schema = tenantSchemaName(tenantId);
-  return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
-      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
-      tenantId,
-    ]);
     return work(runner.manager);
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { loadPlanCatalog, syncPlanCatalog } from '@tenantry/plans';
 import { createDataSource, migratePlatform } from '@tenantry/tenancy';
 
 /** Set by the jest global setup: a server URL (embedded PostgreSQL unless DATABASE_URL was set). */
@@ -39,7 +40,10 @@ export async function createTestDatabase(
   const url = withDatabase(server, name);
   const dataSource = createDataSource({ url, poolSize: options.poolSize ?? 5, applicationName: 'tenantry-test' });
   await dataSource.initialize();
-  if (options.migrate !== false) await migratePlatform(dataSource);
+  if (options.migrate !== false) {
+    await migratePlatform(dataSource);
+    await syncPlanCatalog(dataSource, loadPlanCatalog());
+  }
   return {
     url,
     dataSource,

@@ -4,3 +4,4 @@ export * from './database';
 export * from './factories';
 export * from './stack';
 export * from './client';
+export * from './dns-server';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   generateSigningJwk,
@@ -10,7 +11,7 @@ import {
 } from '@tenantry/auth';
 import { createLogger, type Logger } from '@tenantry/logging';
 import { loadGatewayConfig, startGateway, type GatewayHandle } from '@tenantry/gateway';
-import { loadTenantSubgraphConfig, startTenantSubgraph } from '@tenantry/subgraph-tenant';
+import { loadTenantSubgraphConfig, startTenantSubgraph, type TenantSubgraphDependencies } from '@tenantry/subgraph-tenant';
 import { loadIdentitySubgraphConfig, startIdentitySubgraph } from '@tenantry/subgraph-identity';
 import { loadUsageSubgraphConfig, startUsageSubgraph } from '@tenantry/subgraph-usage';
 import { loadAuditSubgraphConfig, startAuditSubgraph } from '@tenantry/subgraph-audit';
@@ -48,7 +49,11 @@ function capturingLogger(service: string, logs: string[]): Logger {
  * The four subgraphs and the gateway in this process, each on its own ephemeral port, talking
  * real HTTP to each other, on the given database (platform already migrated).
  */
-export async function startStack(databaseUrl: string, env: Record<string, string> = {}): Promise<Stack> {
+export async function startStack(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  dependencies: { tenant?: TenantSubgraphDependencies } = {},
+): Promise<Stack> {
   const logs: string[] = [];
   const context = await generateSigningJwk();
   const access = await generateSigningJwk();
@@ -60,7 +65,12 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
     ...env,
   };
-  const tenant = await startTenantSubgraph(loadTenantSubgraphConfig(common), 0, capturingLogger('tenant-subgraph', logs));
+  const tenant = await startTenantSubgraph(
+    loadTenantSubgraphConfig({ MASTER_KEY: randomBytes(32).toString('base64'), ...common }),
+    0,
+    capturingLogger('tenant-subgraph', logs),
+    dependencies.tenant,
+  );
   const identity = await startIdentitySubgraph(
     loadIdentitySubgraphConfig({ ...common, ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk) }),
     0,

@@ -1,5 +1,9 @@
 import 'reflect-metadata';
 
 export { loadTenantSubgraphConfig, type TenantSubgraphConfig } from './config';
-export { startTenantSubgraph } from './subgraph';
+export { startTenantSubgraph, type TenantSubgraphDependencies } from './subgraph';
 export { tenantSubgraphDefinition } from './schema';
+export { expireTrials, type ExpiredTrial } from './tenant/trial-expiry';
+export { MasterKeyring, masterKeyFromBase64 } from './setting/envelope';
+export { rewrapDataKeys, type RewrapReport } from './setting/data-key';
+export { keyringFromConfig } from './setting/keyring';

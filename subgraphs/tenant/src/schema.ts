@@ -1,11 +1,15 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapTenantErrors } from './errors';
 import { tenantRules } from './permissions';
+import { BrandingResolver } from './branding/branding.resolver';
+import { DomainResolver } from './domain/domain.resolver';
+import { PlanResolver } from './plan/plan.resolver';
+import { SettingResolver } from './setting/setting.resolver';
 import { resolveTenantReference } from './tenant/tenant.reference';
 import { TenantResolver } from './tenant/tenant.resolver';
 
 export const tenantSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [TenantResolver],
+  resolvers: [TenantResolver, PlanResolver, SettingResolver, BrandingResolver, DomainResolver],
   references: { Tenant: { __resolveReference: resolveTenantReference } },
   rules: tenantRules,
   mapError: mapTenantErrors,

@@ -1,3 +1,4 @@
+import { loadPlanCatalog, syncPlanCatalog } from '@tenantry/plans';
 import { migratePlatform, migrateTenants, createDataSource } from '@tenantry/tenancy';
 import type { CliConfig } from '../config';
 import { openDatabase } from '../database';
@@ -21,6 +22,8 @@ export async function migrateCommand(args: string[], config: CliConfig): Promise
     const started = Date.now();
     const platform = await migratePlatform(dataSource);
     say(platform.length ? `platform: applied ${platform.join(', ')}` : 'platform: up to date');
+    await syncPlanCatalog(dataSource, loadPlanCatalog());
+    say('plans: catalog synced from config/plans.json');
     const report = await migrateTenants(dataSource, {
       concurrency,
       ...(tenantIds.length ? { tenantIds } : {}),

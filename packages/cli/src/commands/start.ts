@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { importSigningKey, issueAccessToken } from '@tenantry/auth';
+import { loadPlanCatalog, syncPlanCatalog } from '@tenantry/plans';
 import { createDataSource, migratePlatform, migrateTenants } from '@tenantry/tenancy';
 import { REPO_ROOT, type CliConfig } from '../config';
 import { openDatabase } from '../database';
@@ -38,6 +39,7 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
     let demo;
     try {
       const applied = await migratePlatform(dataSource);
+      await syncPlanCatalog(dataSource, loadPlanCatalog());
       const report = await migrateTenants(dataSource, { concurrency: config.MIGRATE_CONCURRENCY });
       say(`migrations: platform ${applied.length} applied; ${report.total} tenant(s) migrated, ${report.failed.length} failed`);
       if (report.failed.length > 0) throw new Error(`tenant migrations failed: ${report.failed.map((f) => f.tenantId).join(', ')}`);
@@ -55,7 +57,7 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
       CONTEXT_VERIFY_KEY: keys.CONTEXT_VERIFY_KEY,
     };
     const subgraphs = [
-      { name: 'tenant', port: config.TENANT_PORT, extra: { TENANT_PORT: String(config.TENANT_PORT) } },
+      { name: 'tenant', port: config.TENANT_PORT, extra: { TENANT_PORT: String(config.TENANT_PORT), MASTER_KEY: keys.MASTER_KEY } },
       {
         name: 'identity',
         port: config.IDENTITY_PORT,

@@ -31,4 +31,186 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT, UPDATE (name, updated_at) ON platform.tenants TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0100-tenant-profile-plans-lifecycle',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Lifecycle: purged is the terminal state after cancelled.
+      ALTER TABLE platform.tenants DROP CONSTRAINT tenants_status_check;
+      ALTER TABLE platform.tenants ADD CONSTRAINT tenants_status_check
+        CHECK (status IN ('trial', 'active', 'suspended', 'cancelled', 'purged'));
+
+      -- Profile. Emails are stored lower-case; phone in E.164; locale as a BCP 47 language(-REGION).
+      ALTER TABLE platform.tenants
+        ADD COLUMN data_residency text NOT NULL DEFAULT 'us' CHECK (data_residency IN ('us', 'eu', 'uk', 'ca', 'au')),
+        ADD COLUMN parent_id uuid REFERENCES platform.tenants (id),
+        ADD COLUMN admin_email text CHECK (admin_email = lower(admin_email) AND admin_email ~ '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
+        ADD COLUMN billing_email text CHECK (billing_email = lower(billing_email) AND billing_email ~ '^[^@ ]+@[^@ ]+[.][^@ ]+$'),
+        ADD COLUMN phone text CHECK (phone ~ '^[+][1-9][0-9]{6,14}$'),
+        ADD COLUMN timezone text NOT NULL DEFAULT 'UTC' CHECK (length(timezone) BETWEEN 1 AND 64),
+        ADD COLUMN locale text NOT NULL DEFAULT 'en-US' CHECK (locale ~ '^[a-z]{2,3}(-[A-Z]{2})?$'),
+        ADD COLUMN trial_ends_at timestamptz,
+        ADD COLUMN status_changed_at timestamptz NOT NULL DEFAULT now(),
+        ADD CONSTRAINT tenants_not_own_parent CHECK (parent_id <> id);
+
+      -- Staff listing: keyset pagination on (created_at, id) and the filters it offers.
+      CREATE INDEX tenants_created_idx ON platform.tenants (created_at, id);
+      CREATE INDEX tenants_status_idx ON platform.tenants (status);
+      CREATE INDEX tenants_plan_idx ON platform.tenants (plan);
+      CREATE INDEX tenants_residency_idx ON platform.tenants (data_residency);
+      CREATE INDEX tenants_parent_idx ON platform.tenants (parent_id);
+
+      -- Admins edit their own tenant's profile (RLS keeps them on their own row).
+      GRANT UPDATE (timezone, locale, admin_email, billing_email, phone) ON platform.tenants TO ${tenantGroupRole};
+
+      -- The plan catalog, seeded from config/plans.json at migrate/start (plans are data).
+      -- A plan removed from the file stays (tenants may still be on it) but is marked retired.
+      CREATE TABLE platform.plans (
+        code text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]{0,31}$'),
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        price_cents integer NOT NULL CHECK (price_cents >= 0),
+        quotas jsonb NOT NULL DEFAULT '{}'::jsonb,
+        overage_cents jsonb NOT NULL DEFAULT '{}'::jsonb,
+        features text[] NOT NULL DEFAULT '{}',
+        retention_days integer NOT NULL CHECK (retention_days >= 1),
+        position integer NOT NULL,
+        retired boolean NOT NULL DEFAULT false,
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE platform.plan_resources (
+        code text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]{0,62}$'),
+        period text NOT NULL CHECK (period IN ('absolute', 'hour', 'day', 'month')),
+        unit text NOT NULL
+      );
+      -- One row: what an expired trial becomes (read by the tenant switch, applied by the job).
+      CREATE TABLE platform.lifecycle_policy (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        trial_days integer NOT NULL CHECK (trial_days >= 1),
+        trial_expires_to text NOT NULL CHECK (trial_expires_to IN ('active', 'suspended', 'cancelled'))
+      );
+      GRANT SELECT ON platform.plans, platform.plan_resources, platform.lifecycle_policy TO ${tenantGroupRole};
+
+      -- Per-tenant overrides of any quota (NULL = unlimited) or feature (on or off).
+      CREATE TABLE platform.tenant_quota_overrides (
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        resource text NOT NULL CHECK (resource ~ '^[a-z][a-z0-9_]{0,62}$'),
+        quota bigint CHECK (quota >= 0),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, resource)
+      );
+      CREATE TABLE platform.tenant_feature_overrides (
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        feature text NOT NULL CHECK (feature ~ '^[a-z][a-z0-9_]{0,62}$'),
+        enabled boolean NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant_id, feature)
+      );
+      ALTER TABLE platform.tenant_quota_overrides ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY quota_overrides_own_tenant ON platform.tenant_quota_overrides TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id());
+      ALTER TABLE platform.tenant_feature_overrides ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY feature_overrides_own_tenant ON platform.tenant_feature_overrides TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id());
+      GRANT SELECT ON platform.tenant_quota_overrides, platform.tenant_feature_overrides TO ${tenantGroupRole};
+
+      -- The status every subgraph enforces: an expired trial is already what the job will make it.
+      CREATE FUNCTION platform.effective_tenant_status(status text, trial_ends_at timestamptz) RETURNS text
+        LANGUAGE sql STABLE
+        AS $$ SELECT CASE WHEN status = 'trial' AND trial_ends_at <= now()
+                          THEN coalesce((SELECT trial_expires_to FROM platform.lifecycle_policy), 'suspended')
+                          ELSE status END $$;
+
+      -- Effective features: the plan's, plus overrides switched on, minus overrides switched off.
+      CREATE FUNCTION platform.tenant_features(tenant uuid) RETURNS text[]
+        LANGUAGE sql STABLE
+        AS $$ SELECT coalesce(array_agg(f ORDER BY f), '{}') FROM (
+                (SELECT unnest(p.features) FROM platform.tenants t JOIN platform.plans p ON p.code = t.plan WHERE t.id = tenant
+                 UNION
+                 SELECT feature FROM platform.tenant_feature_overrides WHERE tenant_id = tenant AND enabled)
+                EXCEPT
+                SELECT feature FROM platform.tenant_feature_overrides WHERE tenant_id = tenant AND NOT enabled
+              ) AS effective (f) $$;
+    `,
+  },
+  {
+    id: '0101-tenant-data-keys',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Each tenant's data key (AES-256), wrapped (AES-256-GCM) by the platform master key named
+      -- by master_key_id (a fingerprint, never the key). Rotation re-wraps rows, data is untouched.
+      CREATE TABLE platform.tenant_data_keys (
+        tenant_id uuid PRIMARY KEY REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        wrapped_key bytea NOT NULL CHECK (length(wrapped_key) = 60),
+        master_key_id text NOT NULL CHECK (master_key_id ~ '^[0-9a-f]{16}$'),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        rewrapped_at timestamptz
+      );
+      CREATE INDEX tenant_data_keys_master_idx ON platform.tenant_data_keys (master_key_id);
+      -- A tenant's transactions read, and create on first use, their own key only.
+      ALTER TABLE platform.tenant_data_keys ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY data_keys_own_tenant ON platform.tenant_data_keys TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT ON platform.tenant_data_keys TO ${tenantGroupRole};
+    `,
+  },
+  {
+    id: '0102-tenant-branding',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- In platform, not the tenant schema: login pages need it before anyone is signed in.
+      CREATE TABLE platform.tenant_branding (
+        tenant_id uuid PRIMARY KEY REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        logo_url text CHECK (logo_url ~ '^https://' AND length(logo_url) <= 2048),
+        primary_color text CHECK (primary_color ~ '^#[0-9a-f]{6}$'),
+        accent_color text CHECK (accent_color ~ '^#[0-9a-f]{6}$'),
+        custom_css text CHECK (octet_length(custom_css) <= 10240),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      ALTER TABLE platform.tenant_branding ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY branding_own_tenant ON platform.tenant_branding TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT, UPDATE ON platform.tenant_branding TO ${tenantGroupRole};
+    `,
+  },
+  {
+    id: '0103-tenant-lifecycle-events',
+    owner: 'tenant',
+    up: () => `
+      -- What must outlive a tenant's schema: its purge (and who did it). No tenant role may read it.
+      CREATE TABLE platform.tenant_lifecycle_events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tenant_id uuid NOT NULL,
+        action text NOT NULL CHECK (action ~ '^[a-z][a-z0-9_]*([.][a-z][a-z0-9_]*)+$'),
+        actor_type text NOT NULL CHECK (actor_type IN ('user', 'api_key', 'platform_staff', 'system')),
+        actor_id text,
+        changes jsonb NOT NULL DEFAULT '{}'::jsonb,
+        request_id text,
+        occurred_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX tenant_lifecycle_events_tenant_idx ON platform.tenant_lifecycle_events (tenant_id, seq);
+    `,
+  },
+  {
+    id: '0104-tenant-domains',
+    owner: 'tenant',
+    up: ({ tenantGroupRole }) => `
+      -- Custom domains: claimed by one tenant at a time, proven by a DNS TXT record.
+      CREATE TABLE platform.tenant_domains (
+        domain text PRIMARY KEY CHECK (domain = lower(domain) AND length(domain) <= 253
+                                       AND domain ~ '^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?[.])+[a-z]{2,63}$'),
+        tenant_id uuid NOT NULL REFERENCES platform.tenants (id) ON DELETE CASCADE,
+        verification_token text NOT NULL CHECK (verification_token ~ '^[A-Za-z0-9_-]{32,64}$'),
+        verified_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX tenant_domains_tenant_idx ON platform.tenant_domains (tenant_id);
+      ALTER TABLE platform.tenant_domains ENABLE ROW LEVEL SECURITY;
+      CREATE POLICY domains_own_tenant ON platform.tenant_domains TO ${tenantGroupRole}
+        USING (tenant_id = platform.current_tenant_id())
+        WITH CHECK (tenant_id = platform.current_tenant_id());
+      GRANT SELECT, INSERT, UPDATE (verified_at), DELETE ON platform.tenant_domains TO ${tenantGroupRole};
+    `,
+  },
 ];

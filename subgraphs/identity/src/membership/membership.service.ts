@@ -165,7 +165,7 @@ export class MembershipService {
    * cannot both pass).
    */
   async changeRole(userId: string, role: TenantRole, actor: Actor): Promise<MembershipEntity> {
-    return this.db.tenant(async (manager) => {
+    return this.db.tenantWrite(async (manager) => {
       const owners = await manager.find(MembershipEntity, {
         where: { tenantId: this.db.tenantId!, role: 'owner' },
         lock: { mode: 'pessimistic_write' },

@@ -11,5 +11,6 @@ export async function resolveTenantReference(reference: { id: string }, ctx: Ten
   const isStaff = ctx.principal.kind === 'user' && ctx.principal.platformRole !== undefined;
   if (!isStaff && reference.id !== ctx.tenantId) return null;
   const entity = await ctx.tenantById.load(reference.id);
-  return entity ? toTenant(entity) : null;
+  if (!entity || (!isStaff && entity.status === 'purged')) return null;
+  return toTenant(entity);
 }

@@ -36,7 +36,7 @@ export class UsageService {
     if (!Number.isInteger(amount) || amount < 1 || amount > MAX_AMOUNT) {
       throw new UsageDomainError(UsageErrorCode.INVALID_AMOUNT, `Amount must be a whole number from 1 to ${MAX_AMOUNT}`);
     }
-    return this.db.tenant(async (manager) => {
+    return this.db.tenantWrite(async (manager) => {
       const rows: UsageCounterEntity[] = await manager.query(
         `INSERT INTO usage_counters (resource, period_start, used)
          VALUES ($1, date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', $2)

@@ -1,0 +1,24 @@
+import { expireTrials } from '@tenantry/subgraph-tenant';
+import { createDataSource } from '@tenantry/tenancy';
+import type { CliConfig } from '../config';
+import { openDatabase } from '../database';
+
+/**
+ * `expire-trials`: the job (run it from cron) that moves every trial past its end to the state
+ * config/plans.json names. Reads enforce expiry already; this makes the stored status catch up
+ * and records it in each tenant's audit trail. Safe to run repeatedly and concurrently.
+ */
+export async function expireTrialsCommand(config: CliConfig): Promise<number> {
+  const db = await openDatabase(config, (line) => process.stdout.write(`${line}\n`));
+  const dataSource = createDataSource({ url: db.url, poolSize: 2, applicationName: 'tenantry-expire-trials' });
+  await dataSource.initialize();
+  try {
+    const expired = await expireTrials(dataSource);
+    for (const e of expired) process.stdout.write(`tenant ${e.tenantId}: trial expired -> ${e.to}\n`);
+    process.stdout.write(`${expired.length} trial(s) expired\n`);
+    return 0;
+  } finally {
+    await dataSource.destroy();
+    await db.stop();
+  }
+}
