@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { loadPlanCatalog } from '@tenantry/plans';
 import { provisionTenant, RequestDatabase, withTenant } from '@tenantry/tenancy';
 import { createTestDatabase } from '@tenantry/testing';
 import { QuotaService } from '@tenantry/subgraph-usage/dist/quota/quota.service';
@@ -39,7 +38,6 @@ export const usageBenchmark: Benchmark = {
       const tenantId = randomUUID();
       await provisionTenant(db.dataSource, { id: tenantId, slug: 'bench-usage', name: 'Bench usage', plan: 'enterprise' });
       const quotas = new QuotaService(new RequestDatabase(db.dataSource, tenantId), {
-        catalog: loadPlanCatalog(),
         clock: { now: () => new Date() },
         thresholds: [0.8, 0.95],
         alerts: new UsageAlertBus(),

@@ -1,4 +1,15 @@
-import { allow, and, hasFeature, hasRole, hasScope, isAuthenticated, isPlatformAdmin, isPlatformStaff, or, type Rules } from '@tenantry/auth';
+import {
+  allow,
+  and,
+  hasFeature,
+  hasRole,
+  hasScope,
+  isAuthenticated,
+  isPlatformAdmin,
+  isPlatformStaff,
+  or,
+  type Rules,
+} from '@tenantry/auth';
 
 export const tenantRules: Rules = {
   Query: {

@@ -22,7 +22,7 @@ export function createUsageContext(base: BaseSubgraphContext, dataSource: DataSo
     ...base,
     usage,
     quotas: new QuotaService(db, deps),
-    reports: new UsageReportService(db, deps.catalog, deps.clock),
+    reports: new UsageReportService(db, deps.clock),
     currentUsage: new DataLoader(async (tenantIds) => {
       const counters = await usage.currentPeriod();
       return tenantIds.map(() => counters);

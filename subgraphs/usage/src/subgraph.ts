@@ -1,6 +1,5 @@
 import type { Logger } from '@tenantry/logging';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
-import { loadPlanCatalog } from '@tenantry/plans';
 import { createDataSource } from '@tenantry/tenancy';
 import type { UsageSubgraphConfig } from './config';
 import { createUsageContext } from './context';
@@ -28,7 +27,6 @@ export async function startUsageSubgraph(
     applicationName: 'tenantry-usage',
   });
   const deps: QuotaDependencies = {
-    catalog: loadPlanCatalog(),
     clock: systemClock,
     thresholds: config.USAGE_ALERT_THRESHOLDS,
     alerts: new UsageAlertBus(),

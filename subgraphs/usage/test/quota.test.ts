@@ -30,7 +30,7 @@ describe('quotas', () => {
   });
 
   function quotas(tenantId: string, clock: Clock = { now: () => new Date() }, alerts = new UsageAlertBus()) {
-    return new QuotaService(new RequestDatabase(db.dataSource, tenantId), { catalog, clock, thresholds: [0.8, 0.95], alerts });
+    return new QuotaService(new RequestDatabase(db.dataSource, tenantId), { clock, thresholds: [0.8, 0.95], alerts });
   }
 
   it(`grants exactly the limit to 1,000 concurrent consumers (free api_calls: ${freeApiCalls})`, async () => {
@@ -86,6 +86,22 @@ describe('quotas', () => {
     clock.current = new Date('2026-12-01T00:00:01Z');
     const december = await service.consume('api_calls', 1, actor);
     expect(december).toMatchObject({ used: 1, remaining: freeApiCalls - 1, periodStart: new Date('2026-12-01T00:00:00Z') });
+  });
+
+  it("follows the tenant's overrides: a lower limit, or none at all", async () => {
+    const tenant = await createTenant(db.dataSource, { plan: 'free' });
+    await db.dataSource.query(
+      `INSERT INTO platform.tenant_quota_overrides (tenant_id, resource, quota) VALUES ($1, 'api_calls', 50), ($1, 'projects', NULL)`,
+      [tenant.id],
+    );
+    const service = quotas(tenant.id);
+
+    await service.consume('api_calls', 50, actor);
+    const refusal = await service.consume('api_calls', 1, actor).catch((e: QuotaDomainError) => e);
+    const projects = await service.consume('projects', 1_000, actor);
+
+    expect((refusal as QuotaDomainError).refusal).toMatchObject({ limit: 50, used: 50 });
+    expect(projects).toMatchObject({ used: 1_000, limit: null, remaining: null });
   });
 
   it('raises each threshold alert once per period, after the consumption commits', async () => {

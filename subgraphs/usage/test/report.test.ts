@@ -32,8 +32,8 @@ describe('usage reports', () => {
   function services(tenantId: string, clock: Clock) {
     const requestDb = new RequestDatabase(db.dataSource, tenantId);
     return {
-      quotas: new QuotaService(requestDb, { catalog, clock, thresholds: [0.8, 0.95], alerts: new UsageAlertBus() }),
-      reports: new UsageReportService(requestDb, catalog, clock),
+      quotas: new QuotaService(requestDb, { clock, thresholds: [0.8, 0.95], alerts: new UsageAlertBus() }),
+      reports: new UsageReportService(requestDb, clock),
     };
   }
 

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { principalId, type Principal } from '@tenantry/auth';
-import type { PlanCatalog } from '@tenantry/plans';
 import { quotaRefusals } from '@tenantry/metrics';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { periodWindow, type Clock } from './period';
@@ -24,7 +23,6 @@ export interface QuotaStatus extends ResourceLimit {
 }
 
 export interface QuotaDependencies {
-  catalog: PlanCatalog;
   clock: Clock;
   /** Fractions of the limit (e.g. 0.8, 0.95) whose crossing raises an alert once per period. */
   thresholds: number[];
@@ -47,7 +45,7 @@ export class QuotaService {
   async statuses(resources?: string[]): Promise<QuotaStatus[]> {
     const now = this.deps.clock.now();
     return this.db.tenant(async (manager) => {
-      const limits = await resourceLimits(manager, this.deps.catalog, resources);
+      const limits = await resourceLimits(manager, resources);
       return Promise.all(limits.map((limit) => this.statusOf(manager, limit, now)));
     });
   }
@@ -66,7 +64,7 @@ export class QuotaService {
     }
     const now = this.deps.clock.now();
     const outcome = await this.db.tenant(async (manager): Promise<Outcome> => {
-      const [limit] = await resourceLimits(manager, this.deps.catalog, [resource]);
+      const [limit] = await resourceLimits(manager, [resource]);
       const window = periodWindow(limit!.period, now);
       const granted: { used: string }[] = await manager.query(
         `INSERT INTO usage_counters (resource, period_start, used, updated_at)
@@ -105,7 +103,7 @@ export class QuotaService {
     validateAmount(amount);
     const now = this.deps.clock.now();
     return this.db.tenant(async (manager) => {
-      const [limit] = await resourceLimits(manager, this.deps.catalog, [resource]);
+      const [limit] = await resourceLimits(manager, [resource]);
       if (limit!.period !== 'absolute') {
         throw new QuotaDomainError(
           QuotaErrorCode.UNKNOWN_RESOURCE,

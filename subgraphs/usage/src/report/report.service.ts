@@ -1,4 +1,3 @@
-import type { PlanCatalog } from '@tenantry/plans';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { BadUserInputError } from '@tenantry/errors';
 import { periodWindow, type Clock } from '../quota/period';
@@ -18,7 +17,6 @@ export interface HealthReport {
 export class UsageReportService {
   constructor(
     private readonly db: RequestDatabase,
-    private readonly catalog: PlanCatalog,
     private readonly clock: Clock,
   ) {}
 
@@ -52,30 +50,36 @@ export class UsageReportService {
     const start = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1));
     const end = new Date(Date.UTC(Number(match[1]), Number(match[2]), 1));
     return this.db.tenant(async (m) => {
-      const [{ plan: planCode }] = (await m.query('SELECT plan FROM platform.tenants WHERE id = platform.current_tenant_id()')) as {
-        plan: string;
-      }[];
-      const plan = this.catalog.plans.find((p) => p.code === planCode)!;
-      const billable = Object.entries(this.catalog.resources).filter(([, r]) => r.period === 'month' || r.period === 'absolute');
+      const [plan] = (await m.query(
+        `SELECT p.code, p.price_cents AS "priceCents", p.overage_cents AS "overageCents"
+           FROM platform.tenants t JOIN platform.plans p ON p.code = t.plan WHERE t.id = platform.current_tenant_id()`,
+      )) as { code: string; priceCents: number; overageCents: Record<string, number> }[];
+      const limits = (await resourceLimits(m)).filter((l) => l.period === 'month' || l.period === 'absolute');
       const lines = [];
-      for (const [resource, declared] of billable) {
+      for (const limit of limits) {
         const rows: { used: string }[] =
-          declared.period === 'month'
+          limit.period === 'month'
             ? await m.query(
                 `SELECT coalesce(sum(amount), 0) AS used FROM usage_events
                  WHERE resource = $1 AND outcome = 'granted' AND occurred_at >= $2 AND occurred_at < $3`,
-                [resource, start, end],
+                [limit.resource, start, end],
               )
-            : await m.query(`SELECT coalesce(max(used), 0) AS used FROM usage_counters WHERE resource = $1`, [resource]);
+            : await m.query(`SELECT coalesce(max(used), 0) AS used FROM usage_counters WHERE resource = $1`, [limit.resource]);
         const used = Number(rows[0]!.used);
-        const quota = plan.quotas[resource];
-        const included = quota === undefined ? 0 : quota;
+        const included = limit.limit;
         const overageUnits = included === null ? 0 : Math.max(0, used - included);
-        const unitCents = plan.overageCents[resource] ?? 0;
-        lines.push({ resource, included, used, overageUnits, overageUnitCents: unitCents, overageCents: round2(overageUnits * unitCents) });
+        const unitCents = plan!.overageCents[limit.resource] ?? 0;
+        lines.push({
+          resource: limit.resource,
+          included,
+          used,
+          overageUnits,
+          overageUnitCents: unitCents,
+          overageCents: round2(overageUnits * unitCents),
+        });
       }
-      const totalCents = round2(plan.priceCents + lines.reduce((sum, l) => sum + l.overageCents, 0));
-      return { month, plan: plan.code, planPriceCents: plan.priceCents, lines, totalCents };
+      const totalCents = round2(plan!.priceCents + lines.reduce((sum, l) => sum + l.overageCents, 0));
+      return { month, plan: plan!.code, planPriceCents: plan!.priceCents, lines, totalCents };
     });
   }
 
@@ -84,7 +88,7 @@ export class UsageReportService {
     const now = this.clock.now();
     const hourAgo = new Date(now.getTime() - 3_600_000);
     return this.db.tenant(async (m) => {
-      const limits = await resourceLimits(m, this.catalog);
+      const limits = await resourceLimits(m);
       const reasons: { level: 'warning' | 'critical'; text: string }[] = [];
       for (const limit of limits) {
         if (limit.limit === null || limit.limit === 0) continue;
