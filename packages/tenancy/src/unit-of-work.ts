@@ -55,10 +55,10 @@ async function switchedTransaction<T>(
     let rows: { status: TenantLifecycleStatus | null }[];
     try {
       rows = await runner.query(
-        `WITH t AS (SELECT platform.effective_tenant_status(status, trial_ends_at) AS status FROM ${PLATFORM_SCHEMA}.tenants WHERE id = $2::text::uuid)
-         SELECT set_config('search_path', $1::text, true), set_config('tenantry.tenant_id', $2::text, true), set_config('role', $3::text, true),
-                set_config('transaction_read_only', CASE WHEN (SELECT status FROM t) IN ('trial', 'active') THEN 'off' ELSE 'on' END, true),
-                (SELECT status FROM t) AS status`,
+        `SELECT x.status, set_config('search_path', $1::text, true), set_config('tenantry.tenant_id', $2::text, true),
+                set_config('role', $3::text, true),
+                set_config('transaction_read_only', CASE WHEN x.status IN ('trial', 'active') THEN 'off' ELSE 'on' END, true)
+           FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status($2::text::uuid) AS status OFFSET 0) AS x`,
         [`${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`, tenantId, role],
       );
     } catch (error) {

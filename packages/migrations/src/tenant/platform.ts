@@ -120,6 +120,21 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
                           THEN coalesce((SELECT trial_expires_to FROM platform.lifecycle_policy), 'suspended')
                           ELSE status END $$;
 
+      -- The same, by tenant id, for the tenant switch. PL/pgSQL caches its plan per connection, so
+      -- the switch does not re-plan a registry lookup on every unit of work.
+      CREATE FUNCTION platform.tenant_access_status(tenant uuid) RETURNS text
+        LANGUAGE plpgsql STABLE
+        AS $$
+        DECLARE result text;
+        BEGIN
+          SELECT CASE WHEN t.status = 'trial' AND t.trial_ends_at <= now()
+                      THEN coalesce(p.trial_expires_to, 'suspended') ELSE t.status END
+            INTO result
+            FROM platform.tenants t LEFT JOIN platform.lifecycle_policy p ON true
+           WHERE t.id = tenant;
+          RETURN result;
+        END $$;
+
       -- Effective features: the plan's, plus overrides switched on, minus overrides switched off.
       CREATE FUNCTION platform.tenant_features(tenant uuid) RETURNS text[]
         LANGUAGE sql STABLE
