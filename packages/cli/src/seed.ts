@@ -6,7 +6,8 @@ import { provisionTenant } from '@tenantry/tenancy';
 
 export const DEMO_TENANT_SLUG = 'demo';
 export const DEMO_OWNER_EMAIL = 'owner@demo.tenantry.dev';
-export const DEMO_PLAN = 'pro';
+// Enterprise, so every capability (audit log, SSO, custom domains) can be tried in Sandbox.
+export const DEMO_PLAN = 'enterprise';
 
 export interface DemoSeed {
   tenantId: string;

@@ -46,6 +46,8 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
   const credentials = new CredentialService(db, deps.hasher, deps.passwordPolicy, deps.mailer, deps.credentials);
   return {
     ...base,
+    // Read once per request, on demand, by the hasFeature rule.
+    features: () => db.features(),
     users: new UserService(db),
     memberships: new MembershipService(db),
     sessions,

@@ -20,6 +20,8 @@ export function createUsageContext(base: BaseSubgraphContext, dataSource: DataSo
   const usage = new UsageService(db);
   return {
     ...base,
+    // Read once per request, on demand, by the hasFeature rule.
+    features: () => db.features(),
     usage,
     quotas: new QuotaService(db, deps),
     reports: new UsageReportService(db, deps.clock),
