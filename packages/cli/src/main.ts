@@ -6,6 +6,7 @@ import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { rotateMasterKeyCommand } from './commands/rotate-master-key';
 import { startCommand } from './commands/start';
+import { tenantCommand } from './commands/tenant';
 import { REPO_ROOT, loadCliConfig } from './config';
 
 // The one place this process reads its environment.
@@ -16,6 +17,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   migrate: (args) => migrateCommand(args, loadCliConfig(env)),
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
+  tenant: (args) => tenantCommand(args, loadCliConfig(env)),
   'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
   'expire-trials': () => expireTrialsCommand(loadCliConfig(env)),
 };

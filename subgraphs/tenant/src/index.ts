@@ -7,3 +7,8 @@ export { expireTrials, type ExpiredTrial } from './tenant/trial-expiry';
 export { MasterKeyring, masterKeyFromBase64 } from './setting/envelope';
 export { rewrapDataKeys, type RewrapReport } from './setting/data-key';
 export { keyringFromConfig } from './setting/keyring';
+export { TenantService, type Actor as TenantActor } from './tenant/tenant.service';
+export { purgeTenant } from './tenant/tenant-purge';
+export { exportTenant } from './tenant/tenant-export';
+export { TenantEntity } from './tenant/tenant.entity';
+export { mapTenantErrors } from './errors';
