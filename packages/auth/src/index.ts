@@ -4,3 +4,4 @@ export * from './context-token';
 export * from './access-token';
 export * from './rules';
 export * from './api-key';
+export * from './permission-matrix';

@@ -1,6 +1,6 @@
 import { allow, and, deny, or, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
-import { ErrorCode, ForbiddenError, TenantryError, UnauthenticatedError } from '@tenantry/errors';
+import { ErrorCode, ForbiddenError, TenantryError } from '@tenantry/errors';
 import type { ApiKeyScope } from './api-key';
 /** A rule or a combination (or/and) of rules: what a rule tree accepts. */
 export type ShieldRule = IRule | ReturnType<typeof or>;
@@ -27,9 +27,22 @@ export interface AuthContext {
  * its scopes (hasScope), so a new field is closed to partners until someone decides otherwise.
  */
 export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
-  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-  return ctx.principal.kind === 'user' || new ForbiddenError('API keys cannot use this operation');
+  if (ctx.principal.kind === 'anonymous') return unauthenticated('authenticated');
+  return ctx.principal.kind === 'user' || denied('authenticated', 'API keys cannot use this operation');
 });
+
+/**
+ * Every denial a rule returns names the requirement it failed (`extensions.requirement`, a grant
+ * from config/permissions.json): clients learn what is missing, and tests tell a permission
+ * denial from a resolver's own FORBIDDEN.
+ */
+function denied(requirement: string, message: string): ForbiddenError {
+  return new ForbiddenError(message, { requirement });
+}
+
+function unauthenticated(requirement: string): TenantryError {
+  return new TenantryError(ErrorCode.UNAUTHENTICATED, 'Authentication is required', { requirement });
+}
 
 /** An API key holding `scope`, acting in its own tenant (the gateway sets the key's tenant). */
 const scopeRules = new Map<string, IRule>();
@@ -37,9 +50,9 @@ export const hasScope = (scope: ApiKeyScope): IRule => {
   let existing = scopeRules.get(scope);
   if (!existing) {
     existing = rule(`hasScope:${scope}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
-      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
-      return (ctx.principal.kind === 'api_key' && ctx.principal.scopes.includes(scope)) || new ForbiddenError(`Requires scope ${scope}`);
+      if (ctx.principal.kind === 'anonymous') return unauthenticated(`scope:${scope}`);
+      if (!ctx.tenantId) return denied(`scope:${scope}`, 'This operation needs a tenant context');
+      return (ctx.principal.kind === 'api_key' && ctx.principal.scopes.includes(scope)) || denied(`scope:${scope}`, `Requires scope ${scope}`);
     });
     scopeRules.set(scope, existing);
   }
@@ -55,12 +68,9 @@ export const hasRole = (minimum: TenantRole): IRule => {
   let existing = roleRules.get(minimum);
   if (!existing) {
     existing = rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
-      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
-      return (
-        (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) ||
-        new ForbiddenError(`Requires role ${minimum} or higher`)
-      );
+      if (ctx.principal.kind === 'anonymous') return unauthenticated(`role:${minimum}`);
+      if (!ctx.tenantId) return denied(`role:${minimum}`, 'This operation needs a tenant context');
+      return (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) || denied(`role:${minimum}`, `Requires role ${minimum} or higher`);
     });
     roleRules.set(minimum, existing);
   }
@@ -68,15 +78,13 @@ export const hasRole = (minimum: TenantRole): IRule => {
 };
 
 export const isPlatformStaff: IRule = rule('isPlatformStaff', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
-  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-  return (ctx.principal.kind === 'user' && ctx.principal.platformRole !== undefined) || new ForbiddenError('Requires platform staff');
+  if (ctx.principal.kind === 'anonymous') return unauthenticated('staff');
+  return (ctx.principal.kind === 'user' && ctx.principal.platformRole !== undefined) || denied('staff', 'Requires platform staff');
 });
 
 export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
-  if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-  return (
-    (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || new ForbiddenError('Requires platform_admin')
-  );
+  if (ctx.principal.kind === 'anonymous') return unauthenticated('staff:platform_admin');
+  return (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || denied('staff:platform_admin', 'Requires platform_admin');
 });
 
 /**
@@ -88,11 +96,12 @@ export const hasFeature = (code: string): IRule => {
   let existing = featureRules.get(code);
   if (!existing) {
     existing = rule(`hasFeature:${code}`, { cache: 'contextual' })(async (_parent, _args, ctx: AuthContext) => {
-      if (ctx.principal.kind === 'anonymous') return new UnauthenticatedError();
-      if (!ctx.tenantId) return new ForbiddenError('This operation needs a tenant context');
+      if (ctx.principal.kind === 'anonymous') return unauthenticated(`feature:${code}`);
+      if (!ctx.tenantId) return denied(`feature:${code}`, 'This operation needs a tenant context');
       const features = ctx.features ? await ctx.features() : new Set<string>();
       return (
-        features.has(code) || new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code })
+        features.has(code) ||
+        new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code, requirement: `feature:${code}` })
       );
     });
     featureRules.set(code, existing);
@@ -123,7 +132,7 @@ export function permissions(rules: IRules, federationQueryFields: string[] = ['_
       fallbackRule: deny,
       allowExternalErrors: true,
       debug: false,
-      fallbackError: () => new ForbiddenError(),
+      fallbackError: () => new ForbiddenError('Not allowed', { requirement: 'none' }),
     },
   );
 }

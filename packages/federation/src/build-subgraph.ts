@@ -5,7 +5,13 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { IRules } from 'graphql-shield';
-import { permissions } from '@tenantry/auth';
+import { loadPermissionMatrix, permissions, rootRulesFromMatrix, type PermissionMatrix } from '@tenantry/auth';
+
+let matrix: PermissionMatrix | undefined;
+/** config/permissions.json, read once per process. */
+function permissionMatrix(): PermissionMatrix {
+  return (matrix ??= loadPermissionMatrix());
+}
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@tag", "@inaccessible"])`;
 
@@ -47,7 +53,23 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
   }
   const subgraphSchema = buildSubgraphSchema({ typeDefs, resolvers });
   const federationFields = ['_service', '_entities'].filter((f) => subgraphSchema.getQueryType()?.getFields()[f]);
-  const guard = permissions(definition.rules, federationFields);
+  const rootFields = {
+    Query: Object.keys(subgraphSchema.getQueryType()?.getFields() ?? {}).filter((f) => !federationFields.includes(f)),
+    Mutation: Object.keys(subgraphSchema.getMutationType()?.getFields() ?? {}),
+  };
+  const typeRules = definition.rules as Record<string, unknown>;
+  if (typeRules.Query || typeRules.Mutation) {
+    throw new Error('Root-field rules come from config/permissions.json only; remove Query/Mutation from the subgraph rules');
+  }
+  const rootRules = rootRulesFromMatrix(permissionMatrix(), rootFields);
+  const guard = permissions(
+    {
+      ...typeRules,
+      ...(rootFields.Query.length ? { Query: rootRules.Query } : {}),
+      ...(rootFields.Mutation.length ? { Mutation: rootRules.Mutation } : {}),
+    } as IRules,
+    federationFields,
+  );
   // Shield (allowExternalErrors) returns a resolver's error instead of re-throwing it, so the
   // domain-error mapping must sit inside it, next to the resolver.
   const middlewares = definition.mapError ? [guard, errorMapping(definition.mapError)] : [guard];

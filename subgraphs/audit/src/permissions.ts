@@ -1,9 +1,8 @@
-import { allow, hasRoleOrScope, type Rules } from '@tenantry/auth';
+import { allow, type Rules } from '@tenantry/auth';
 
+// Root fields (Query, Mutation) take their rules from config/permissions.json; these guard
+// the types those fields return.
 export const auditRules: Rules = {
-  Query: {
-    auditEvents: hasRoleOrScope('admin', 'audit:read'),
-  },
   AuditEvent: allow,
   AuditEventEdge: allow,
   AuditEventConnection: allow,

@@ -1,39 +1,8 @@
-import { allow, hasRole, hasRoleOrScope, isAuthenticated, isPlatformStaff, type Rules } from '@tenantry/auth';
+import { allow, type Rules } from '@tenantry/auth';
 
+// Root fields (Query, Mutation) take their rules from config/permissions.json; these guard
+// the types those fields return.
 export const identityRules: Rules = {
-  Query: {
-    me: isAuthenticated,
-    members: hasRoleOrScope('viewer', 'members:read'),
-    membersConnection: hasRoleOrScope('viewer', 'members:read'),
-    apiKeys: hasRole('admin'),
-    sessions: isAuthenticated,
-    devMailbox: isPlatformStaff,
-    invitations: hasRole('manager'),
-  },
-  Mutation: {
-    // Reached before anyone is signed in; they prove themselves with what they send.
-    signUp: allow,
-    signIn: allow,
-    refreshSession: allow,
-    signOut: allow,
-    switchTenant: isAuthenticated,
-    revokeSession: isAuthenticated,
-    changeMemberRole: hasRole('admin'),
-    removeMember: hasRole('admin'),
-    leaveTenant: hasRole('viewer'),
-    transferOwnership: hasRole('owner'),
-    inviteMember: hasRole('manager'),
-    resendInvitation: hasRole('manager'),
-    revokeInvitation: hasRole('manager'),
-    // The token in the input is the credential.
-    acceptInvitation: allow,
-    verifyEmail: allow,
-    requestPasswordReset: allow,
-    resetPassword: allow,
-    requestEmailVerification: isAuthenticated,
-    createApiKey: hasRole('admin'),
-    revokeApiKey: hasRole('admin'),
-  },
   // Reached only through a guarded root field or a tenant-checked reference.
   User: allow,
   Membership: allow,

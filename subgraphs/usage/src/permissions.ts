@@ -1,19 +1,8 @@
-import { allow, hasRole, hasRoleOrScope, type Rules } from '@tenantry/auth';
+import { allow, hasRoleOrScope, type Rules } from '@tenantry/auth';
 
+// Root fields (Query, Mutation) take their rules from config/permissions.json; these guard
+// the types those fields return.
 export const usageRules: Rules = {
-  Query: {
-    usageCounters: hasRoleOrScope('viewer', 'usage:read'),
-    quotas: hasRoleOrScope('viewer', 'usage:read'),
-    checkQuota: hasRoleOrScope('member', 'usage:write'),
-    usageHistory: hasRoleOrScope('viewer', 'usage:read'),
-    billingReport: hasRole('admin'),
-    tenantHealth: hasRoleOrScope('viewer', 'usage:read'),
-  },
-  Mutation: {
-    recordUsage: hasRoleOrScope('member', 'usage:write'),
-    consumeQuota: hasRoleOrScope('member', 'usage:write'),
-    releaseQuota: hasRoleOrScope('member', 'usage:write'),
-  },
   UsageCounter: allow,
   QuotaStatus: allow,
   QuotaCheck: allow,

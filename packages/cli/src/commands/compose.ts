@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
+import { loadPermissionMatrix } from '@tenantry/auth';
 import { buildSubgraph, type SubgraphDefinition } from '@tenantry/federation';
 import { tenantSubgraphDefinition } from '@tenantry/subgraph-tenant';
 import { identitySubgraphDefinition } from '@tenantry/subgraph-identity';
@@ -28,7 +29,7 @@ export async function composeSupergraph(schemaDir: string): Promise<ComposeResul
   const services = [];
   for (const subgraph of SUBGRAPHS) {
     const { sdl } = await buildSubgraph(subgraph.definition);
-    files.set(`${subgraph.name}.graphql`, `${sdl.trim()}\n`);
+    files.set(`schema/${subgraph.name}.graphql`, `${sdl.trim()}\n`);
     services.push({ name: subgraph.name, url: subgraph.url, typeDefs: parse(sdl) });
   }
   const result = composeServices(services);
@@ -37,8 +38,10 @@ export async function composeSupergraph(schemaDir: string): Promise<ComposeResul
     .map((hint) => `${hint.definition.code}: ${hint.message}`)
     .filter((hint) => !accepted.has(hint));
   if (result.errors) return { files, errors: result.errors.map((e) => e.message), unacceptedHints };
-  files.set('supergraph.graphql', `${result.supergraphSdl.trim()}\n`);
-  return { files, errors: [], unacceptedHints };
+  files.set('schema/supergraph.graphql', `${result.supergraphSdl.trim()}\n`);
+  const permissions = permissionsDoc(services.map((s) => ({ name: s.name, typeDefs: s.typeDefs })));
+  files.set('docs/permissions.md', permissions.markdown);
+  return { files, errors: permissions.problems, unacceptedHints };
 }
 
 async function readAcceptedHints(schemaDir: string): Promise<Set<string>> {
@@ -51,8 +54,9 @@ async function readAcceptedHints(schemaDir: string): Promise<Set<string>> {
 }
 
 /**
- * `compose` writes schema/*.graphql; `compose --check` writes nothing and fails when a
- * committed file is stale, composition fails, or it raises a hint not in accepted-hints.json.
+ * `compose` writes schema/*.graphql and docs/permissions.md; `compose --check` writes nothing
+ * and fails when a committed file is stale, composition fails, it raises a hint not in
+ * accepted-hints.json, or config/permissions.json misses a root field (or names one that is gone).
  */
 export async function composeCommand(args: string[], repoRoot: string): Promise<number> {
   const check = args.includes('--check');
@@ -64,16 +68,73 @@ export async function composeCommand(args: string[], repoRoot: string): Promise<
 
   const stale: string[] = [];
   for (const [name, content] of files) {
-    const file = path.join(schemaDir, name);
+    const file = path.join(repoRoot, name);
     const current = await readFile(file, 'utf8').catch(() => undefined);
     if (current === content) continue;
     if (check) stale.push(name);
     else await writeFile(file, content);
   }
   if (check && stale.length > 0) {
-    process.stderr.write(`schema/ is stale (${stale.join(', ')}): run \`npm run compose\` and commit the result\n`);
+    process.stderr.write(`stale: ${stale.join(', ')}: run \`npm run compose\` and commit the result\n`);
     return 1;
   }
-  process.stdout.write(check ? 'supergraph is up to date\n' : `composed ${files.size} files into schema/\n`);
+  process.stdout.write(
+    check ? 'supergraph and permissions table are up to date\n' : `wrote ${files.size} files (schema/, docs/permissions.md)\n`,
+  );
   return 0;
+}
+
+/** docs/permissions.md from config/permissions.json, checked against every subgraph's root fields. */
+function permissionsDoc(subgraphs: { name: string; typeDefs: DocumentNode }[]): { markdown: string; problems: string[] } {
+  const matrix = loadPermissionMatrix();
+  const owners = new Map<string, string>();
+  for (const { name, typeDefs } of subgraphs) {
+    for (const definition of typeDefs.definitions) {
+      if (
+        (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) ||
+        !['Query', 'Mutation'].includes(definition.name.value)
+      )
+        continue;
+      for (const field of definition.fields ?? []) {
+        if (field.name.value.startsWith('_')) continue;
+        owners.set(`${definition.name.value}.${field.name.value}`, name);
+      }
+    }
+  }
+  const problems = [
+    ...[...owners.keys()].filter((op) => !matrix.operations[op]).map((op) => `config/permissions.json has no entry for ${op}`),
+    ...Object.keys(matrix.operations)
+      .filter((op) => !owners.has(op))
+      .map((op) => `config/permissions.json names ${op}, which no subgraph serves`),
+  ];
+  const rows = [...owners.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([op, subgraph]) => {
+      const entry = matrix.operations[op];
+      const who = entry ? entry.allow.map((g) => `\`${g}\``).join(' or ') : '**missing**';
+      return `| \`${op}\` | ${subgraph} | ${who} | ${entry?.feature ? `\`${entry.feature}\`` : ''} | ${entry?.note ?? ''} |`;
+    });
+  const markdown = [
+    '# Permissions',
+    '',
+    'Generated by `npm run compose` from `config/permissions.json`, the one file that also drives the',
+    "graphql-shield rules of every subgraph's root fields; `test/permission-matrix.test.ts` runs every",
+    'operation below as every kind of caller and checks the outcome against it. Do not edit by hand.',
+    '',
+    '- `anyone`: no credentials needed (the input itself is the credential, e.g. a mailed code).',
+    '- `authenticated`: a signed-in person (API keys excluded).',
+    '- `role:X`: a member of the request tenant with role X or higher (owner > admin > manager > member > viewer).',
+    '- `scope:X`: a partner API key of the request tenant holding scope X.',
+    '- `staff`, `staff:platform_admin`: platform staff (every use is audited).',
+    "- Feature: the request tenant's effective plan (plan + overrides) must include it; otherwise FEATURE_NOT_IN_PLAN.",
+    '',
+    'Fields of the returned types are reachable only through these operations or a tenant-checked',
+    "entity reference; a few carry their own rules (see each subgraph's `permissions.ts`).",
+    '',
+    '| operation | subgraph | who | feature | note |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+  return { markdown, problems };
 }

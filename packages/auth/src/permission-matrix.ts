@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { and, or } from 'graphql-shield';
+import { isApiKeyScope } from './api-key';
+import { isPlatformRole, isTenantRole, roleAtLeast, type Principal } from './principal';
+import { allow, hasFeature, hasRole, hasScope, isAuthenticated, isPlatformAdmin, isPlatformStaff, type ShieldRule } from './rules';
+
+export const PERMISSIONS_PATH = path.resolve(__dirname, '../../../config/permissions.json');
+
+/**
+ * Who may run an operation: any one of `allow` (in the order given, which decides the error a
+ * refused caller sees), and, when `feature` is set, only if the tenant's plan includes it.
+ * Grants: `anyone`, `authenticated` (a signed-in person), `role:<viewer|member|manager|admin|owner>`,
+ * `scope:<api key scope>`, `staff` (any platform role), `staff:platform_admin`.
+ */
+export interface PermissionEntry {
+  allow: string[];
+  feature?: string;
+  note?: string;
+}
+
+export interface PermissionMatrix {
+  /** `Query.<field>` / `Mutation.<field>` for every root field of the supergraph. */
+  operations: Record<string, PermissionEntry>;
+}
+
+export function loadPermissionMatrix(file = PERMISSIONS_PATH): PermissionMatrix {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as PermissionMatrix;
+  const problems: string[] = [];
+  for (const [operation, entry] of Object.entries(raw.operations ?? {})) {
+    if (!/^(Query|Mutation)\.[_A-Za-z][_0-9A-Za-z]*$/.test(operation)) problems.push(`${operation}: not Query.<field> or Mutation.<field>`);
+    if (!Array.isArray(entry.allow) || entry.allow.length === 0) problems.push(`${operation}: allow must list at least one grant`);
+    for (const grant of entry.allow ?? []) if (!isGrant(grant)) problems.push(`${operation}: unknown grant ${grant}`);
+  }
+  if (problems.length) throw new Error(`Invalid permission matrix ${file}:\n  - ${problems.join('\n  - ')}`);
+  return raw;
+}
+
+function isGrant(grant: string): boolean {
+  if (grant === 'anyone' || grant === 'authenticated' || grant === 'staff') return true;
+  const [kind, value] = [grant.slice(0, grant.indexOf(':')), grant.slice(grant.indexOf(':') + 1)];
+  if (kind === 'role') return isTenantRole(value);
+  if (kind === 'scope') return isApiKeyScope(value);
+  if (kind === 'staff') return isPlatformRole(value);
+  return false;
+}
+
+function grantRule(grant: string): ShieldRule {
+  if (grant === 'anyone') return allow;
+  if (grant === 'authenticated') return isAuthenticated;
+  if (grant === 'staff') return isPlatformStaff;
+  if (grant === 'staff:platform_admin') return isPlatformAdmin;
+  if (grant === 'staff:support') return isPlatformStaff;
+  if (grant.startsWith('role:')) return hasRole(grant.slice(5) as never);
+  if (grant.startsWith('scope:')) return hasScope(grant.slice(6) as never);
+  throw new Error(`unknown grant ${grant}`);
+}
+
+/** The graphql-shield rule an entry stands for. */
+export function ruleForEntry(entry: PermissionEntry): ShieldRule {
+  const alternatives = entry.allow.map(grantRule);
+  const who = alternatives.length === 1 ? alternatives[0]! : or(...alternatives);
+  return entry.feature ? and(who, hasFeature(entry.feature)) : who;
+}
+
+/**
+ * Root-field rules for one subgraph from the matrix. A root field without an entry is an error
+ * at start-up: nothing reaches production unreviewed.
+ */
+export function rootRulesFromMatrix(matrix: PermissionMatrix, rootFields: { Query: string[]; Mutation: string[] }) {
+  const missing: string[] = [];
+  const tree: Record<'Query' | 'Mutation', Record<string, ShieldRule>> = { Query: {}, Mutation: {} };
+  for (const type of ['Query', 'Mutation'] as const) {
+    for (const field of rootFields[type]) {
+      const entry = matrix.operations[`${type}.${field}`];
+      if (!entry) missing.push(`${type}.${field}`);
+      else tree[type][field] = ruleForEntry(entry);
+    }
+  }
+  if (missing.length) throw new Error(`No entry in config/permissions.json for: ${missing.join(', ')}`);
+  return tree;
+}
+
+/** What a caller is, for deciding an entry without running it (tests, docs). */
+export interface Subject {
+  principal: Principal;
+  hasTenant: boolean;
+  features: ReadonlySet<string>;
+}
+
+/** Whether `subject` passes `entry`: the same logic as the rules, without a request. */
+export function allows(entry: PermissionEntry, subject: Subject): boolean {
+  const p = subject.principal;
+  const grantPasses = (grant: string): boolean => {
+    if (grant === 'anyone') return true;
+    if (grant === 'authenticated') return p.kind === 'user';
+    if (grant === 'staff') return p.kind === 'user' && p.platformRole !== undefined;
+    if (grant === 'staff:platform_admin') return p.kind === 'user' && p.platformRole === 'platform_admin';
+    if (grant === 'staff:support') return p.kind === 'user' && p.platformRole !== undefined;
+    if (grant.startsWith('role:')) return subject.hasTenant && p.kind === 'user' && roleAtLeast(p.role, grant.slice(5) as never);
+    if (grant.startsWith('scope:')) return subject.hasTenant && p.kind === 'api_key' && p.scopes.includes(grant.slice(6));
+    return false;
+  };
+  const who = entry.allow.some(grantPasses);
+  return who && (!entry.feature || (subject.hasTenant && p.kind !== 'anonymous' && subject.features.has(entry.feature)));
+}
