@@ -17,12 +17,16 @@ const content: ChainedEventContent = {
 describe('canonical event encoding', () => {
   it('sorts keys at every depth and drops whitespace, whatever order the object was built in', () => {
     expect(canonicalJson({ b: 1, a: { d: [3, { z: null, y: true }], c: 'x' } })).toBe('{"a":{"c":"x","d":[3,{"y":true,"z":null}]},"b":1}');
-    expect(canonicalJson({ a: { c: 'x', d: [3, { y: true, z: null }] }, b: 1 })).toBe(canonicalJson({ b: 1, a: { d: [3, { z: null, y: true }], c: 'x' } }));
+    expect(canonicalJson({ a: { c: 'x', d: [3, { y: true, z: null }] }, b: 1 })).toBe(
+      canonicalJson({ b: 1, a: { d: [3, { z: null, y: true }], c: 'x' } }),
+    );
   });
 
   it('encodes numbers as JavaScript prints them, so a jsonb round trip gives the same text', () => {
     const awkward = { third: 0.1 + 0.2, tiny: 1e-7, huge: 1e21, negative: -2.5, integer: 42 };
-    const afterJsonb = JSON.parse(JSON.stringify({ huge: 1000000000000000000000, tiny: 0.0000001, third: 0.30000000000000004, negative: -2.5, integer: 42.0 }));
+    const afterJsonb = JSON.parse(
+      JSON.stringify({ huge: 1000000000000000000000, tiny: 0.0000001, third: 0.30000000000000004, negative: -2.5, integer: 42.0 }),
+    );
     expect(canonicalJson(awkward)).toBe(canonicalJson(afterJsonb));
   });
 

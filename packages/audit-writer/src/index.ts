@@ -40,9 +40,7 @@ interface ChainHeadRow {
  * trigger refuses any row that does not extend the head by exactly one.
  */
 export async function appendAuditEvent(manager: EntityManager, event: AuditEventInput): Promise<string> {
-  const [head] = (await manager.query(
-    `SELECT tenant_id, last_seq, last_hash, last_occurred_at FROM audit_chain_lock()`,
-  )) as ChainHeadRow[];
+  const [head] = (await manager.query(`SELECT tenant_id, last_seq, last_hash, last_occurred_at FROM audit_chain_lock()`)) as ChainHeadRow[];
   if (!head) throw new Error('audit chain head is missing: tenant migrations are not applied');
 
   const id = randomUUID();

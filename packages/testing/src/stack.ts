@@ -24,6 +24,8 @@ export interface Stack {
   logs: string[];
   /** An access token as identity would issue it. */
   token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
+  /** The audit subgraph's signing key (private JWK as JSON), to check what it signed. */
+  auditSigningKey: string;
   /** A context token as the gateway would sign it (for calling a subgraph directly). */
   contextToken: (claims: RequestContextClaims) => Promise<string>;
   stop: () => Promise<void>;
@@ -47,6 +49,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
   const logs: string[] = [];
   const context = await generateSigningJwk();
   const access = await generateSigningJwk();
+  const auditKey = await generateSigningJwk();
   const common = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
@@ -62,7 +65,11 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     capturingLogger('identity-subgraph', logs),
   );
   const usage = await startUsageSubgraph(loadUsageSubgraphConfig(common), 0, capturingLogger('usage-subgraph', logs));
-  const audit = await startAuditSubgraph(loadAuditSubgraphConfig(common), 0, capturingLogger('audit-subgraph', logs));
+  const audit = await startAuditSubgraph(
+    loadAuditSubgraphConfig({ AUDIT_SIGNING_KEY: JSON.stringify(auditKey.privateJwk), ...common }),
+    0,
+    capturingLogger('audit-subgraph', logs),
+  );
   const gateway = await startGateway(
     loadGatewayConfig({
       NODE_ENV: 'test',
@@ -85,6 +92,7 @@ export async function startStack(databaseUrl: string, env: Record<string, string
     gatewayBaseUrl: gateway.url.replace(/\/graphql$/, ''),
     subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
     logs,
+    auditSigningKey: env.AUDIT_SIGNING_KEY ?? JSON.stringify(auditKey.privateJwk),
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
     contextToken: (claims) => signContextToken(contextKey, claims),
     stop: async () => {

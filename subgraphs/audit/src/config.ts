@@ -1,7 +1,22 @@
+import { z } from 'zod';
 import { loadConfig, vars } from '@tenantry/config';
 
 export type AuditSubgraphConfig = ReturnType<typeof loadAuditSubgraphConfig>;
 
 export function loadAuditSubgraphConfig(env: Record<string, string | undefined>) {
-  return loadConfig({ ...vars.subgraphShape, AUDIT_PORT: vars.port(4004) }, env);
+  return loadConfig(
+    {
+      ...vars.subgraphShape,
+      AUDIT_PORT: vars.port(4004),
+      /** The platform's private Ed25519 JWK that signs audit checkpoints. */
+      AUDIT_SIGNING_KEY: vars.jwkJson,
+      /** How often every tenant's moved chain head is checkpointed; 0 turns the timer off. */
+      AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(15 * 60 * 1000),
+    },
+    env,
+  );
 }

@@ -1,12 +1,25 @@
 import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
+import { AuditChainService } from './audit-chain/audit-chain.service';
+import { AuditCheckpointService } from './audit-checkpoint/audit-checkpoint.service';
 import { AuditEventService } from './audit-event/audit-event.service';
+import type { AuditSigningService } from './audit-signing/audit-signing.service';
 
 export interface AuditContext extends BaseSubgraphContext {
   auditEvents: AuditEventService;
+  auditChain: AuditChainService;
+  auditCheckpoints: AuditCheckpointService;
+  auditSigning: AuditSigningService;
 }
 
-export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSource): AuditContext {
-  return { ...base, auditEvents: new AuditEventService(new RequestDatabase(dataSource, base.tenantId)) };
+export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSource, signing: AuditSigningService): AuditContext {
+  const db = new RequestDatabase(dataSource, base.tenantId);
+  return {
+    ...base,
+    auditEvents: new AuditEventService(db),
+    auditChain: new AuditChainService(db, signing),
+    auditCheckpoints: new AuditCheckpointService(db, signing),
+    auditSigning: signing,
+  };
 }

@@ -1,11 +1,27 @@
-import { allow, hasRole, type Rules } from '@tenantry/auth';
+import { allow, hasRole, isAuthenticated, type Rules } from '@tenantry/auth';
+
+// TODO(feature:audit_logs): reading the trail also needs the plan feature `audit_logs`; the
+// feature rule comes from the tenant work in parallel. Plug it in here as
+// and(hasRole('admin'), hasFeature('audit_logs')) for auditEvents, verifyAuditChain,
+// auditCheckpoints and createAuditCheckpoint.
+const auditAdmin = hasRole('admin');
 
 export const auditRules: Rules = {
   Query: {
-    auditEvents: hasRole('admin'),
+    auditEvents: auditAdmin,
+    verifyAuditChain: auditAdmin,
+    auditCheckpoints: auditAdmin,
+    // Public key material: any authenticated caller may check a checkpoint they hold.
+    auditSigningKey: isAuthenticated,
+  },
+  Mutation: {
+    createAuditCheckpoint: auditAdmin,
   },
   AuditEvent: allow,
   AuditEventEdge: allow,
   AuditEventConnection: allow,
   PageInfo: allow,
+  AuditChainVerification: allow,
+  AuditChainBreak: allow,
+  AuditCheckpoint: allow,
 };

@@ -1,8 +1,12 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
+import { AuditChainResolver } from './audit-chain/audit-chain.resolver';
+import { AuditCheckpointResolver } from './audit-checkpoint/audit-checkpoint.resolver';
 import { AuditEventResolver } from './audit-event/audit-event.resolver';
+import { mapAuditErrors } from './errors';
 import { auditRules } from './permissions';
 
 export const auditSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [AuditEventResolver],
+  resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver],
   rules: auditRules,
+  mapError: mapAuditErrors,
 };
