@@ -7,16 +7,20 @@ export interface PlatformKeys {
   CONTEXT_SIGNING_KEY: string;
   CONTEXT_VERIFY_KEY: string;
   ACCESS_TOKEN_SIGNING_KEY: string;
+  /** The platform's audit key: signs audit checkpoints (audit subgraph). */
+  AUDIT_SIGNING_KEY: string;
 }
 
 /** Fresh keys, as the environment variables that carry them. */
 export async function generatePlatformKeys(): Promise<PlatformKeys> {
   const context = await generateSigningJwk();
   const access = await generateSigningJwk();
+  const audit = await generateSigningJwk();
   return {
     CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
     CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
     ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
+    AUDIT_SIGNING_KEY: JSON.stringify(audit.privateJwk),
   };
 }
 
@@ -25,20 +29,23 @@ export async function generatePlatformKeys(): Promise<PlatformKeys> {
  * keys generated once and kept in DATA_DIR/dev-keys.json (mode 600, git-ignored).
  */
 export async function resolvePlatformKeys(config: CliConfig): Promise<PlatformKeys> {
-  if (config.CONTEXT_SIGNING_KEY && config.CONTEXT_VERIFY_KEY && config.ACCESS_TOKEN_SIGNING_KEY) {
+  if (config.CONTEXT_SIGNING_KEY && config.CONTEXT_VERIFY_KEY && config.ACCESS_TOKEN_SIGNING_KEY && config.AUDIT_SIGNING_KEY) {
     return {
       CONTEXT_SIGNING_KEY: config.CONTEXT_SIGNING_KEY,
       CONTEXT_VERIFY_KEY: config.CONTEXT_VERIFY_KEY,
       ACCESS_TOKEN_SIGNING_KEY: config.ACCESS_TOKEN_SIGNING_KEY,
+      AUDIT_SIGNING_KEY: config.AUDIT_SIGNING_KEY,
     };
   }
   const file = path.join(config.DATA_DIR, 'dev-keys.json');
   const existing = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as PlatformKeys,
+    (text) => JSON.parse(text) as Partial<PlatformKeys>,
     () => undefined,
   );
-  if (existing) return existing;
-  const keys = await generatePlatformKeys();
+  // A file from before a key existed keeps its keys and gains the new one.
+  const fresh = await generatePlatformKeys();
+  if (existing && Object.keys(fresh).every((name) => existing[name as keyof PlatformKeys])) return existing as PlatformKeys;
+  const keys: PlatformKeys = { ...fresh, ...existing };
   await mkdir(config.DATA_DIR, { recursive: true });
   await writeFile(file, JSON.stringify(keys, null, 2));
   await chmod(file, 0o600);
