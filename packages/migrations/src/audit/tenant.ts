@@ -128,4 +128,14 @@ export const auditTenantMigrations: TenantMigration[] = [
       GRANT SELECT, INSERT ON audit_checkpoints TO ${role};
     `,
   },
+  {
+    id: '0401-audit-search-indexes',
+    owner: 'audit',
+    // Search pages newest first by sequence; each filter gets an index that ends in seq.
+    up: () => `
+      CREATE INDEX audit_events_actor_idx ON audit_events (actor_id, seq DESC);
+      CREATE INDEX audit_events_resource_idx ON audit_events (resource_type, resource_id, seq DESC);
+      CREATE INDEX audit_events_action_idx ON audit_events (action text_pattern_ops, seq DESC);
+    `,
+  },
 ];
