@@ -3,6 +3,7 @@ import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
 import { AuditChainService } from './audit-chain/audit-chain.service';
 import { AuditCheckpointService } from './audit-checkpoint/audit-checkpoint.service';
+import { AuditExportService } from './audit-export/audit-export.service';
 import { AuditEventService } from './audit-event/audit-event.service';
 import type { AuditSigningService } from './audit-signing/audit-signing.service';
 
@@ -10,6 +11,7 @@ export interface AuditContext extends BaseSubgraphContext {
   auditEvents: AuditEventService;
   auditChain: AuditChainService;
   auditCheckpoints: AuditCheckpointService;
+  auditExports: AuditExportService;
   auditSigning: AuditSigningService;
 }
 
@@ -20,6 +22,7 @@ export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSo
     auditEvents: new AuditEventService(db),
     auditChain: new AuditChainService(db, signing),
     auditCheckpoints: new AuditCheckpointService(db, signing),
+    auditExports: new AuditExportService(db, signing),
     auditSigning: signing,
   };
 }

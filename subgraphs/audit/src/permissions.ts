@@ -3,7 +3,7 @@ import { allow, hasRole, isAuthenticated, type Rules } from '@tenantry/auth';
 // TODO(feature:audit_logs): reading the trail also needs the plan feature `audit_logs`; the
 // feature rule comes from the tenant work in parallel. Plug it in here as
 // and(hasRole('admin'), hasFeature('audit_logs')) for auditEvents, verifyAuditChain,
-// auditCheckpoints and createAuditCheckpoint.
+// auditCheckpoints, exportAuditEvents and createAuditCheckpoint.
 const auditAdmin = hasRole('admin');
 
 export const auditRules: Rules = {
@@ -11,6 +11,7 @@ export const auditRules: Rules = {
     auditEvents: auditAdmin,
     verifyAuditChain: auditAdmin,
     auditCheckpoints: auditAdmin,
+    exportAuditEvents: auditAdmin,
     // Public key material: any authenticated caller may check a checkpoint they hold.
     auditSigningKey: isAuthenticated,
   },
@@ -24,4 +25,5 @@ export const auditRules: Rules = {
   AuditChainVerification: allow,
   AuditChainBreak: allow,
   AuditCheckpoint: allow,
+  AuditExport: allow,
 };

@@ -1,12 +1,13 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { AuditChainResolver } from './audit-chain/audit-chain.resolver';
 import { AuditCheckpointResolver } from './audit-checkpoint/audit-checkpoint.resolver';
+import { AuditExportResolver } from './audit-export/audit-export.resolver';
 import { AuditEventResolver } from './audit-event/audit-event.resolver';
 import { mapAuditErrors } from './errors';
 import { auditRules } from './permissions';
 
 export const auditSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver],
+  resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver, AuditExportResolver],
   rules: auditRules,
   mapError: mapAuditErrors,
 };

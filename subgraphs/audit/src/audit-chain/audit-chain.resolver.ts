@@ -1,14 +1,8 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import type { AuditContext } from '../context';
-import { AuditChainDomainError, AuditChainErrorCode } from './audit-chain.errors';
+import { parseSequenceArg } from './audit-chain.input';
+import { toAuditChainVerification } from './audit-chain.mapper';
 import { AuditChainVerification } from './audit-chain.type';
-
-function sequence(value: string | undefined | null, field: string): bigint | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!/^[1-9]\d{0,18}$/.test(value))
-    throw new AuditChainDomainError(AuditChainErrorCode.INVALID_RANGE, `${field} must be a sequence number`);
-  return BigInt(value);
-}
 
 @Resolver(() => AuditChainVerification)
 export class AuditChainResolver {
@@ -23,18 +17,10 @@ export class AuditChainResolver {
     @Ctx() ctx: AuditContext,
   ): Promise<AuditChainVerification> {
     const result = await ctx.auditChain.verify({
-      from: sequence(from, 'from'),
-      to: sequence(to, 'to'),
+      from: parseSequenceArg(from, 'from'),
+      to: parseSequenceArg(to, 'to'),
       ...(checkpoint ? { checkpointToken: checkpoint } : {}),
     });
-    return {
-      ok: result.ok,
-      fromSequence: result.from.toString(),
-      toSequence: result.to.toString(),
-      headSequence: result.headSeq.toString(),
-      checkedEvents: result.checkedEvents,
-      checkpointsChecked: result.checkpointsChecked,
-      firstBreak: result.break ? { sequence: result.break.seq.toString(), reason: result.break.reason, detail: result.break.detail } : null,
-    };
+    return toAuditChainVerification(result);
   }
 }

@@ -4,10 +4,11 @@ import { SIGNING_ALG, importSigningKey, importVerifyKey, type SigningKey } from 
 const ISSUER = 'tenantry-audit';
 
 /** What the platform's audit key signs; each kind has its own JWS `typ`. */
-export type AuditStatementKind = 'checkpoint';
+export type AuditStatementKind = 'checkpoint' | 'export';
 
 const TYP: Record<AuditStatementKind, string> = {
   checkpoint: 'tenantry-audit-checkpoint+jwt',
+  export: 'tenantry-audit-export+jwt',
 };
 
 /**

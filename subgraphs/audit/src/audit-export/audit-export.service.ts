@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@tenantry/audit-writer';
+import type { RequestDatabase } from '@tenantry/tenancy';
+import { AuditChainDomainError, AuditChainErrorCode } from '../audit-chain/audit-chain.errors';
+import { CHAIN_ROW_COLUMNS, contentOf, verifyChain, type ChainRow, type ChainVerification } from '../audit-chain/audit-chain.service';
+import type { AuditSigningService } from '../audit-signing/audit-signing.service';
+
+export enum AuditExportFormat {
+  NDJSON = 'NDJSON',
+  CSV = 'CSV',
+}
+
+/** Events per export; larger ranges are exported in pieces (each with its own proof). */
+export const MAX_EXPORT_EVENTS = 10_000;
+
+export const CONTENT_TYPES: Record<AuditExportFormat, string> = {
+  [AuditExportFormat.NDJSON]: 'application/x-ndjson',
+  [AuditExportFormat.CSV]: 'text/csv',
+};
+
+/** One exported event: exactly the hashed content plus both hashes (hex). */
+export type ExportedEvent = ReturnType<typeof contentOf> & { prevHash: string; hash: string };
+
+const CSV_COLUMNS: (keyof ExportedEvent)[] = [
+  'seq',
+  'id',
+  'occurredAt',
+  'action',
+  'actorType',
+  'actorId',
+  'resourceType',
+  'resourceId',
+  'requestId',
+  'changes',
+  'tenantId',
+  'prevHash',
+  'hash',
+];
+
+function csvCell(value: unknown): string {
+  const text = value === null || value === undefined ? '' : typeof value === 'string' ? value : canonicalJson(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * NDJSON: one canonical JSON object per line (a consumer re-hashes a line's content fields
+ * directly). CSV (RFC 4180): a header, then one row per event, `changes` as canonical JSON.
+ * Values are written as stored, never rewritten (no spreadsheet-formula escaping): the
+ * export is evidence, and a changed cell would no longer hash.
+ */
+export function encodeExport(events: ExportedEvent[], format: AuditExportFormat): string {
+  switch (format) {
+    case AuditExportFormat.NDJSON:
+      return events.map((e) => `${canonicalJson(e)}\n`).join('');
+    case AuditExportFormat.CSV:
+      return [CSV_COLUMNS.join(','), ...events.map((e) => CSV_COLUMNS.map((c) => csvCell(e[c])).join(','))].map((l) => `${l}\r\n`).join('');
+  }
+}
+
+export interface AuditExportResult {
+  format: AuditExportFormat;
+  from: bigint;
+  to: bigint;
+  events: number;
+  document: string;
+  documentHash: string;
+  anchorHash: string;
+  lastHash: string;
+  verification: ChainVerification;
+  proof: string;
+}
+
+export class AuditExportService {
+  constructor(
+    private readonly db: RequestDatabase,
+    private readonly signing: AuditSigningService,
+  ) {}
+
+  /**
+   * A range of the chain as a document, verified first, with a signed proof that binds the
+   * document's sha256 to the range, the hash before its first event and its last hash.
+   */
+  async export(range: { from?: bigint; to?: bigint }, format: AuditExportFormat): Promise<AuditExportResult> {
+    const tenantId = this.db.tenantId!;
+    return this.db.tenant(async (m) => {
+      const [head] = (await m.query(`SELECT genesis_seq::text, last_seq::text FROM audit_chain_head`)) as {
+        genesis_seq: string;
+        last_seq: string;
+      }[];
+      const from = range.from ?? BigInt(head!.genesis_seq) + 1n;
+      const to = range.to ?? BigInt(head!.last_seq);
+      if (to - from + 1n > BigInt(MAX_EXPORT_EVENTS)) {
+        throw new AuditChainDomainError(
+          AuditChainErrorCode.INVALID_RANGE,
+          `An export holds at most ${MAX_EXPORT_EVENTS} events: export [${from}, ${to}] in pieces`,
+        );
+      }
+      const verification = await verifyChain(m, tenantId, this.signing, { from, to });
+      const rows = (await m.query(`SELECT ${CHAIN_ROW_COLUMNS} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq`, [
+        from.toString(),
+        to.toString(),
+      ])) as ChainRow[];
+      const events: ExportedEvent[] = rows.map((row) => ({
+        ...contentOf(tenantId, row),
+        prevHash: row.prev_hash?.toString('hex') ?? '',
+        hash: row.hash?.toString('hex') ?? '',
+      }));
+      const document = encodeExport(events, format);
+      const documentHash = createHash('sha256').update(document, 'utf8').digest('hex');
+      const anchorHash = events[0]?.prevHash ?? '';
+      const lastHash = events.at(-1)?.hash ?? '';
+      const signedAt = new Date();
+      const proof = await this.signing.sign(
+        'export',
+        {
+          tid: tenantId,
+          from: from.toString(),
+          to: to.toString(),
+          count: String(events.length),
+          fmt: format,
+          doc: documentHash,
+          anchor: anchorHash,
+          last: lastHash,
+          ok: String(verification.ok),
+          sat: signedAt.toISOString(),
+        },
+        signedAt,
+      );
+      return { format, from, to, events: events.length, document, documentHash, anchorHash, lastHash, verification, proof };
+    });
+  }
+}
