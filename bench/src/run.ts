@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@tenantry/embedded-db';
+import { auditBenchmark } from './benchmarks/audit';
 import { provisionBenchmark } from './benchmarks/provision';
 import { tenantSwitchBenchmark } from './benchmarks/tenant-switch';
 import { tenants10kBenchmark } from './benchmarks/tenants-10k';
 import type { Benchmark, BenchmarkResult } from './report';
 
-const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark];
+const BENCHMARKS: Benchmark[] = [provisionBenchmark, tenantSwitchBenchmark, tenants10kBenchmark, auditBenchmark];
 
 /**
  * `npm run bench [-- --quick] [--out FILE] [name ...]`: runs the benchmarks against a real

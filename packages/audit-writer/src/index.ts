@@ -23,7 +23,7 @@ const ACTOR_TYPE: Record<Principal['kind'], string> = {
 };
 
 interface ChainHeadRow {
-  tenant_id: string;
+  tenant_id: string | null;
   last_seq: string;
   last_hash: Buffer;
   last_occurred_at: Date | null;
@@ -41,7 +41,7 @@ interface ChainHeadRow {
  */
 export async function appendAuditEvent(manager: EntityManager, event: AuditEventInput): Promise<string> {
   const [head] = (await manager.query(`SELECT tenant_id, last_seq, last_hash, last_occurred_at FROM audit_chain_lock()`)) as ChainHeadRow[];
-  if (!head) throw new Error('audit chain head is missing: tenant migrations are not applied');
+  if (!head?.tenant_id) throw new Error('audit chain head is missing: not a provisioned tenant schema');
 
   const id = randomUUID();
   const actorType =

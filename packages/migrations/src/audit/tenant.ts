@@ -39,14 +39,14 @@ export const auditTenantMigrations: TenantMigration[] = [
       -- One row: where the chain ends. Events at or below genesis_seq predate the chain.
       CREATE TABLE audit_chain_head (
         singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-        tenant_id uuid NOT NULL,
+        tenant_id uuid, -- from the schema name; NULL only in a schema that is not a tenant's
         genesis_seq bigint NOT NULL,
         last_seq bigint NOT NULL,
         last_hash bytea NOT NULL CHECK (octet_length(last_hash) = 32),
         last_occurred_at timestamptz
       );
       INSERT INTO audit_chain_head (tenant_id, genesis_seq, last_seq, last_hash, last_occurred_at)
-      SELECT substring(current_schema() FROM 8 FOR 32)::uuid, coalesce(max(seq), 0), coalesce(max(seq), 0),
+      SELECT substring(current_schema() FROM '^tenant_([0-9a-f]{32})$')::uuid, coalesce(max(seq), 0), coalesce(max(seq), 0),
              decode(repeat('00', 32), 'hex'), max(occurred_at)
         FROM audit_events;
 
