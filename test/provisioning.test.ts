@@ -4,7 +4,7 @@ import { TENANT_GROUP_ROLE, provisionTenant, tenantRoleName, tenantSchemaName } 
 import { createTenant, createTestDatabase, type TestDatabase } from '@tenantry/testing';
 
 /** Every table the tenant migrations create, in every tenant schema. */
-const TENANT_TABLES = ['audit_chain_head', 'audit_checkpoints', 'audit_events', 'usage_counters'];
+const TENANT_TABLES = ['audit_chain_head', 'audit_checkpoints', 'audit_events', 'audit_purges', 'usage_counters'];
 
 const failingLastMigration: TenantMigration = { id: '9999-fails', owner: 'tenant', up: () => 'SELECT 1/0' };
 

@@ -16,6 +16,12 @@ export function loadAuditSubgraphConfig(env: Record<string, string | undefined>)
         .int()
         .min(0)
         .default(15 * 60 * 1000),
+      /** How often events past their plan's retentionDays are purged (with a signed record); 0 turns it off. */
+      AUDIT_RETENTION_INTERVAL_MS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .default(6 * 60 * 60 * 1000),
     },
     env,
   );

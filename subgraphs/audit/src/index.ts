@@ -7,3 +7,4 @@ export { AuditSigningService } from './audit-signing/audit-signing.service';
 export { checkpointMovedChains } from './audit-checkpoint/audit-checkpoint.job';
 export { checkpointHead } from './audit-checkpoint/audit-checkpoint.service';
 export { ChainVerifier, ChainBreakReason, verifyChain, CHAIN_ROW_COLUMNS, type ChainRow } from './audit-chain/audit-chain.service';
+export { purgeExpiredAuditEvents, type PurgeOutcome } from './audit-retention/audit-retention.job';

@@ -1,8 +1,11 @@
 import type { Logger } from '@tenantry/logging';
+import { loadPlanCatalog } from '@tenantry/plans';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import { AuditCheckpointEntity } from './audit-checkpoint/audit-checkpoint.entity';
-import { startCheckpointTimer } from './audit-checkpoint/audit-checkpoint.job';
+import { checkpointMovedChains } from './audit-checkpoint/audit-checkpoint.job';
+import { purgeExpiredAuditEvents } from './audit-retention/audit-retention.job';
+import { startPeriodic } from './periodic';
 import { AuditEventEntity } from './audit-event/audit-event.entity';
 import { AuditSigningService } from './audit-signing/audit-signing.service';
 import type { AuditSubgraphConfig } from './config';
@@ -11,6 +14,7 @@ import { auditSubgraphDefinition } from './schema';
 
 export async function startAuditSubgraph(config: AuditSubgraphConfig, port = config.AUDIT_PORT, logger?: Logger): Promise<SubgraphHandle> {
   const signing = await AuditSigningService.fromPrivateJwk(config.AUDIT_SIGNING_KEY);
+  const { retentionDays } = loadPlanCatalog();
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
@@ -28,11 +32,32 @@ export async function startAuditSubgraph(config: AuditSubgraphConfig, port = con
     port,
     logger,
   );
-  const checkpoints = startCheckpointTimer(config.AUDIT_CHECKPOINT_INTERVAL_MS, dataSource, signing, handle.logger);
+  const log = handle.logger;
+  const jobs = [
+    startPeriodic(
+      'audit-checkpoints',
+      config.AUDIT_CHECKPOINT_INTERVAL_MS,
+      async () => {
+        const report = await checkpointMovedChains(dataSource, signing, log);
+        if (report.checkpointed > 0 || report.failed > 0) log.info(report, 'audit checkpoints signed');
+      },
+      log,
+    ),
+    startPeriodic(
+      'audit-retention',
+      config.AUDIT_RETENTION_INTERVAL_MS,
+      async () => {
+        const outcomes = await purgeExpiredAuditEvents(dataSource, signing, retentionDays, { log });
+        const purged = outcomes.filter((o) => o.status === 'purged');
+        if (purged.length > 0) log.info({ purged }, 'audit events purged by retention');
+      },
+      log,
+    ),
+  ];
   return {
     ...handle,
     stop: async () => {
-      await checkpoints.stop();
+      await Promise.all(jobs.map((job) => job.stop()));
       await handle.stop();
     },
   };

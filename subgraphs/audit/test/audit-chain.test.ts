@@ -327,6 +327,7 @@ describe('the tenant audit chain', () => {
         { table_name: 'audit_checkpoints', privilege_type: 'SELECT' },
         { table_name: 'audit_events', privilege_type: 'INSERT' },
         { table_name: 'audit_events', privilege_type: 'SELECT' },
+        { table_name: 'audit_purges', privilege_type: 'SELECT' },
       ]);
     });
   });

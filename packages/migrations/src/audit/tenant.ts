@@ -138,4 +138,45 @@ export const auditTenantMigrations: TenantMigration[] = [
       CREATE INDEX audit_events_action_idx ON audit_events (action text_pattern_ops, seq DESC);
     `,
   },
+  {
+    id: '0402-audit-retention-purges',
+    owner: 'audit',
+    // Retention is the one way events leave the chain: a signed purge record first, then a
+    // DELETE of events at or below it. The record anchors the chain's new start.
+    up: ({ schema, role }) => `
+      CREATE TABLE audit_purges (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        through_seq bigint NOT NULL,
+        through_hash bytea NOT NULL CHECK (octet_length(through_hash) = 32),
+        cutoff timestamptz NOT NULL,
+        events bigint NOT NULL CHECK (events >= 0),
+        purged_at timestamptz NOT NULL,
+        key_id text NOT NULL,
+        token text NOT NULL
+      );
+      CREATE INDEX audit_purges_through_idx ON audit_purges (through_seq DESC);
+      CREATE TRIGGER audit_purges_append_only BEFORE UPDATE OR DELETE ON audit_purges
+        FOR EACH ROW EXECUTE FUNCTION ${schema}.audit_refuse_change();
+      CREATE TRIGGER audit_purges_no_truncate BEFORE TRUNCATE ON audit_purges
+        FOR EACH STATEMENT EXECUTE FUNCTION ${schema}.audit_refuse_change();
+
+      -- DELETE passes only for events a purge record already covers; UPDATE never does.
+      CREATE FUNCTION ${schema}.audit_events_purge_guard() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+        AS $fn$
+        BEGIN
+          IF OLD.seq <= (SELECT max(p.through_seq) FROM ${schema}.audit_purges p) THEN RETURN OLD; END IF;
+          RAISE EXCEPTION 'audit_events is append-only: DELETE of event % refused (no purge record covers it)', OLD.seq
+            USING ERRCODE = 'insufficient_privilege';
+        END $fn$;
+      DROP TRIGGER audit_events_append_only ON audit_events;
+      CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+        FOR EACH ROW EXECUTE FUNCTION ${schema}.audit_refuse_change();
+      CREATE TRIGGER audit_events_delete_purged_only BEFORE DELETE ON audit_events
+        FOR EACH ROW EXECUTE FUNCTION ${schema}.audit_events_purge_guard();
+
+      -- Readable by the tenant (verification needs the anchor); written only by the retention job.
+      GRANT SELECT ON audit_purges TO ${role};
+    `,
+  },
 ];

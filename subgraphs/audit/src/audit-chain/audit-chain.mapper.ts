@@ -9,6 +9,7 @@ export function toAuditChainVerification(result: ChainVerification): AuditChainV
     headSequence: result.headSeq.toString(),
     checkedEvents: result.checkedEvents,
     checkpointsChecked: result.checkpointsChecked,
+    purgedThroughSequence: result.purgedThrough?.toString() ?? null,
     firstBreak: result.break ? { sequence: result.break.seq.toString(), reason: result.break.reason, detail: result.break.detail } : null,
   });
 }

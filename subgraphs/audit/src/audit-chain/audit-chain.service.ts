@@ -132,6 +132,8 @@ export interface ChainVerification {
   headSeq: bigint;
   checkedEvents: number;
   checkpointsChecked: number;
+  /** The last event removed by retention (its signed purge record anchors the chain). */
+  purgedThrough?: bigint;
   break?: ChainBreak;
 }
 
@@ -139,6 +141,62 @@ interface HeadRow {
   genesis_seq: string;
   last_seq: string;
   last_hash: Buffer;
+}
+
+interface PurgeRow {
+  through_seq: string;
+  through_hash: Buffer;
+  token: string;
+}
+
+/** Reads a purge record's token back: its claims when the audit key signed it, else undefined. */
+export async function readPurgeToken(
+  signing: AuditSigningService,
+  token: string,
+): Promise<{ tenantId: string; throughSeq: string; throughHash: string } | undefined> {
+  const claims = await signing.verify('purge', token);
+  if (!claims || typeof claims.tid !== 'string' || typeof claims.through !== 'string' || typeof claims.hash !== 'string') return undefined;
+  return { tenantId: claims.tid, throughSeq: claims.through, throughHash: claims.hash };
+}
+
+/**
+ * Where the verifiable chain starts: after legacy rows and after the latest retention purge,
+ * whose signed record supplies the hash the first remaining event links to.
+ */
+async function chainStart(
+  manager: EntityManager,
+  tenantId: string,
+  signing: AuditSigningService,
+  head: HeadRow,
+): Promise<{ start: bigint; anchor: Buffer; purgedThrough?: bigint; broken?: ChainBreak }> {
+  const purges = (await manager.query(
+    `SELECT p.through_seq::text AS through_seq, p.through_hash, p.token FROM audit_purges p ORDER BY p.through_seq, p.id`,
+  )) as PurgeRow[];
+  for (const purge of purges) {
+    const claims = await readPurgeToken(signing, purge.token);
+    if (
+      !claims ||
+      claims.tenantId !== tenantId ||
+      claims.throughSeq !== purge.through_seq ||
+      claims.throughHash !== purge.through_hash.toString('hex')
+    ) {
+      return {
+        start: BigInt(purge.through_seq) + 1n,
+        anchor: purge.through_hash,
+        broken: {
+          seq: BigInt(purge.through_seq),
+          reason: ChainBreakReason.CHECKPOINT_MISMATCH,
+          detail: `the purge record through event ${purge.through_seq} does not verify`,
+        },
+      };
+    }
+  }
+  const latest = purges.at(-1);
+  const genesis = BigInt(head.genesis_seq);
+  if (latest && BigInt(latest.through_seq) >= genesis) {
+    return { start: BigInt(latest.through_seq) + 1n, anchor: latest.through_hash, purgedThrough: BigInt(latest.through_seq) };
+  }
+  return { start: genesis + 1n, anchor: GENESIS_HASH };
 }
 
 const BATCH = 5_000;
@@ -155,12 +213,18 @@ export async function verifyChain(
 ): Promise<ChainVerification> {
   const [head] = (await manager.query(`SELECT genesis_seq::text, last_seq::text, last_hash FROM audit_chain_head`)) as HeadRow[];
   if (!head) throw new Error('audit chain head is missing');
-  const chainStart = BigInt(head.genesis_seq) + 1n;
+  const origin = await chainStart(manager, tenantId, signing, head);
+  const start = origin.start;
   const headSeq = BigInt(head.last_seq);
-  const from = range.from ?? chainStart;
+  const from = range.from ?? start;
   const to = range.to ?? headSeq;
-  if (from < chainStart) {
-    throw new AuditChainDomainError(AuditChainErrorCode.INVALID_RANGE, `the chain starts at event ${chainStart}`);
+  if (from < start) {
+    throw new AuditChainDomainError(
+      AuditChainErrorCode.INVALID_RANGE,
+      origin.purgedThrough !== undefined
+        ? `events up to ${origin.purgedThrough} were purged by retention`
+        : `the chain starts at event ${start}`,
+    );
   }
   if (range.to !== undefined && to < from)
     throw new AuditChainDomainError(AuditChainErrorCode.INVALID_RANGE, '`to` must not be before `from`');
@@ -172,13 +236,15 @@ export async function verifyChain(
     to,
     headSeq,
     checkpointsChecked: checkpoints.checked,
+    ...(origin.purgedThrough !== undefined ? { purgedThrough: origin.purgedThrough } : {}),
   });
+  if (origin.broken) return done({ ok: false, checkedEvents: 0, break: origin.broken });
   if (checkpoints.broken) return done({ ok: false, checkedEvents: 0, break: checkpoints.broken });
 
   // From inside the chain, the predecessor is read too, so the first link is checked as well.
-  const readFrom = from > chainStart ? from - 1n : from;
-  // The first chained event links to the genesis hash; later starts link to the anchor read first.
-  const verifier = new ChainVerifier(tenantId, readFrom, readFrom === chainStart ? GENESIS_HASH : undefined, checkpoints.expected);
+  const readFrom = from > start ? from - 1n : from;
+  // The first event links to the genesis hash or the purge record's; later starts link to the anchor read first.
+  const verifier = new ChainVerifier(tenantId, readFrom, readFrom === start ? origin.anchor : undefined, checkpoints.expected);
   let next = readFrom;
   for (;;) {
     const rows = (await manager.query(

@@ -45,6 +45,9 @@ export class AuditChainVerification {
   @Field(() => Int)
   checkpointsChecked!: number;
 
+  @Field(() => String, { nullable: true, description: 'The last event retention purged; its signed purge record anchors the chain' })
+  purgedThroughSequence!: string | null;
+
   @Field(() => AuditChainBreak, { nullable: true, description: 'Where and why the chain breaks first; null when ok' })
   firstBreak!: AuditChainBreak | null;
 }

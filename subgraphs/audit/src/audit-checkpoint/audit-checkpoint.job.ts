@@ -34,32 +34,3 @@ export async function checkpointMovedChains(
   }
   return report;
 }
-
-/** Runs `checkpointMovedChains` every `intervalMs` (never two passes at once); stop() waits for a running pass. */
-export function startCheckpointTimer(
-  intervalMs: number,
-  dataSource: DataSource,
-  signing: AuditSigningService,
-  log: Logger,
-): { stop: () => Promise<void> } {
-  if (intervalMs <= 0) return { stop: async () => undefined };
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = checkpointMovedChains(dataSource, signing, log)
-      .then((report) => {
-        if (report.checkpointed > 0 || report.failed > 0) log.info(report, 'audit checkpoints signed');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'audit checkpoint pass failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
-  };
-}

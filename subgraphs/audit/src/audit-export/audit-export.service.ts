@@ -83,11 +83,13 @@ export class AuditExportService {
   async export(range: { from?: bigint; to?: bigint }, format: AuditExportFormat): Promise<AuditExportResult> {
     const tenantId = this.db.tenantId!;
     return this.db.tenant(async (m) => {
-      const [head] = (await m.query(`SELECT genesis_seq::text, last_seq::text FROM audit_chain_head`)) as {
-        genesis_seq: string;
-        last_seq: string;
-      }[];
-      const from = range.from ?? BigInt(head!.genesis_seq) + 1n;
+      // The chain starts after legacy rows and after the latest retention purge.
+      const [head] = (await m.query(
+        `SELECT (greatest(h.genesis_seq, coalesce((SELECT max(p.through_seq) FROM audit_purges p), 0)) + 1)::text AS start,
+                h.last_seq::text AS last_seq
+           FROM audit_chain_head h`,
+      )) as { start: string; last_seq: string }[];
+      const from = range.from ?? BigInt(head!.start);
       const to = range.to ?? BigInt(head!.last_seq);
       if (to - from + 1n > BigInt(MAX_EXPORT_EVENTS)) {
         throw new AuditChainDomainError(

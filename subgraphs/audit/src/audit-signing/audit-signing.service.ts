@@ -4,11 +4,12 @@ import { SIGNING_ALG, importSigningKey, importVerifyKey, type SigningKey } from 
 const ISSUER = 'tenantry-audit';
 
 /** What the platform's audit key signs; each kind has its own JWS `typ`. */
-export type AuditStatementKind = 'checkpoint' | 'export';
+export type AuditStatementKind = 'checkpoint' | 'export' | 'purge';
 
 const TYP: Record<AuditStatementKind, string> = {
   checkpoint: 'tenantry-audit-checkpoint+jwt',
   export: 'tenantry-audit-export+jwt',
+  purge: 'tenantry-audit-purge+jwt',
 };
 
 /**
