@@ -146,13 +146,9 @@ export const auditBenchmark: Benchmark = {
       const total = Number(
         ((await db.dataSource.query(`SELECT count(*)::text AS n FROM ${schema}.audit_events`)) as { n: string }[])[0]!.n,
       );
-      const [verifyMs, verification] = await timed(() => withTenant(db.dataSource, tenantId, (m) => verifyChain(m, tenantId, signing, {})));
-      if (!verification.ok || verification.checkedEvents !== total) {
-        throw new Error(
-          `audit benchmark: the chain did not verify (${JSON.stringify(verification.break)}, ${verification.checkedEvents}/${total})`,
-        );
-      }
-      const [readMs] = await timed(() =>
+      // Sets hint bits and the visibility map once, so neither measured pass pays for the bulk load.
+      await db.dataSource.query(`VACUUM (ANALYZE) ${schema}.audit_events`);
+      const readRows = () =>
         withTenant(db.dataSource, tenantId, async (m) => {
           let next = 1n;
           for (;;) {
@@ -162,8 +158,16 @@ export const auditBenchmark: Benchmark = {
             if (rows.length < 5000) return;
             next = BigInt(rows.at(-1)!.seq) + 1n;
           }
-        }),
-      );
+        });
+      const [readBeforeMs] = await timed(readRows);
+      const [verifyMs, verification] = await timed(() => withTenant(db.dataSource, tenantId, (m) => verifyChain(m, tenantId, signing, {})));
+      if (!verification.ok || verification.checkedEvents !== total) {
+        throw new Error(
+          `audit benchmark: the chain did not verify (${JSON.stringify(verification.break)}, ${verification.checkedEvents}/${total})`,
+        );
+      }
+      const [readAfterMs] = await timed(readRows);
+      const readMs = (readBeforeMs + readAfterMs) / 2;
       const perSec = (v: number) => `${Math.round(v).toLocaleString('en')} events/s`;
       const s = (v: number) => `${(v / 1000).toFixed(2)} s`;
       return {
@@ -176,7 +180,7 @@ export const auditBenchmark: Benchmark = {
           { label: 'chained appends, 1 writer', value: perSec(rates.chained1) },
           { label: 'baseline: plain inserts, 1 writer', value: perSec(rates.plain1) },
           { label: `verify ${total.toLocaleString('en')} events (read + re-hash + link checks)`, value: s(verifyMs) },
-          { label: 'baseline: read the same rows without hashing', value: s(readMs) },
+          { label: 'baseline: read the same rows without hashing (mean of one pass before, one after)', value: s(readMs) },
           { label: 'verification rate', value: perSec(total / (verifyMs / 1000)) },
         ],
         notes: [

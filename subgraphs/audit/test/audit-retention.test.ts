@@ -86,6 +86,23 @@ describe('retention purge', () => {
     ]);
   });
 
+  it('purges once when two replicas run the job at the same moment', async () => {
+    const { tenant, now } = await tenantWithOldAndNewEvents();
+
+    const runs = await Promise.all(
+      [1, 2].map(() => purgeExpiredAuditEvents(db.dataSource, signing, retentionDays, { now, tenantIds: [tenant.id] })),
+    );
+
+    expect(
+      runs
+        .flat()
+        .map((o) => o.status)
+        .sort(),
+    ).toEqual(['nothing-expired', 'purged']);
+    expect(await db.dataSource.query(`SELECT count(*)::int AS n FROM ${schemaOf(tenant)}.audit_purges`)).toEqual([{ n: 1 }]);
+    expect(await verify(tenant)).toMatchObject({ ok: true, checkedEvents: 3 });
+  });
+
   it('still refuses to delete events that no purge record covers, even to the owner', async () => {
     const { tenant, now } = await tenantWithOldAndNewEvents();
     await purgeExpiredAuditEvents(db.dataSource, signing, retentionDays, { now, tenantIds: [tenant.id] });

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@tenantry/logging';
 import { PLATFORM_SCHEMA, inTransaction, quoteIdent, tenantSchemaName, withPlatform, withTenant } from '@tenantry/tenancy';
+import { AuditChainDomainError, AuditChainErrorCode } from '../audit-chain/audit-chain.errors';
 import { verifyChain } from '../audit-chain/audit-chain.service';
 import type { AuditSigningService } from '../audit-signing/audit-signing.service';
 
@@ -66,8 +67,14 @@ async function purgeTenant(
     const through = row!.through === null ? undefined : BigInt(row!.through);
     const floor = BigInt(row!.purged ?? '0') > BigInt(row!.genesis) ? BigInt(row!.purged!) : BigInt(row!.genesis);
     if (through === undefined || through <= floor) return undefined;
-    const verification = await verifyChain(m, tenant.id, signing, { to: through });
-    return { through, verification };
+    try {
+      const verification = await verifyChain(m, tenant.id, signing, { to: through });
+      return { through, verification };
+    } catch (error) {
+      // Another replica purged this range between the two statements above.
+      if (error instanceof AuditChainDomainError && error.code === AuditChainErrorCode.INVALID_RANGE) return undefined;
+      throw error;
+    }
   });
   if (!plan) return { tenantId: tenant.id, status: 'nothing-expired' };
   if (!plan.verification.ok) {
@@ -77,6 +84,14 @@ async function purgeTenant(
 
   const schema = quoteIdent(tenantSchemaName(tenant.id));
   return inTransaction(dataSource, async (runner) => {
+    // Replicas may run the job at once: one purge per tenant at a time, and none twice.
+    await runner.query(`LOCK TABLE ${schema}.audit_purges IN SHARE ROW EXCLUSIVE MODE`);
+    const [done] = (await runner.query(`SELECT max(through_seq)::text AS through FROM ${schema}.audit_purges`)) as {
+      through: string | null;
+    }[];
+    if (done?.through !== null && done?.through !== undefined && BigInt(done.through) >= plan.through) {
+      return { tenantId: tenant.id, status: 'nothing-expired' } as const;
+    }
     const [last] = (await runner.query(`SELECT hash FROM ${schema}.audit_events WHERE seq = $1`, [plan.through.toString()])) as {
       hash: Buffer;
     }[];
