@@ -12,7 +12,8 @@ export const GENESIS_HASH = Buffer.alloc(32);
  * database session (time zone, float formatting) nor the driver can change the bytes.
  */
 export interface ChainedEventContent {
-  tenantId: string;
+  /** The tenant whose chain this is; in the platform chain, the tenant the event concerns (or null). */
+  tenantId: string | null;
   seq: string;
   id: string;
   action: string;

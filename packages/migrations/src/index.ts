@@ -3,6 +3,7 @@ import { tenantPlatformMigrations } from './tenant/platform';
 import { identityPlatformMigrations } from './identity/platform';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
+import { auditPlatformMigrations } from './audit/platform';
 
 export * from './migration';
 
@@ -14,7 +15,11 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 }
 
 /** Every subgraph's platform migrations, in the order they run. */
-export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
+export const platformMigrations: readonly PlatformMigration[] = inOrder([
+  ...tenantPlatformMigrations,
+  ...identityPlatformMigrations,
+  ...auditPlatformMigrations,
+]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
 export const tenantMigrations: readonly TenantMigration[] = inOrder([...usageTenantMigrations, ...auditTenantMigrations]);

@@ -13,6 +13,8 @@ export interface AuditContext extends BaseSubgraphContext {
   auditCheckpoints: AuditCheckpointService;
   auditExports: AuditExportService;
   auditSigning: AuditSigningService;
+  /** The platform's own trail (rules allow it to platform staff only). */
+  platformAudit: { events: AuditEventService; chain: AuditChainService; checkpoints: AuditCheckpointService };
 }
 
 export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSource, signing: AuditSigningService): AuditContext {
@@ -24,5 +26,10 @@ export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSo
     auditCheckpoints: new AuditCheckpointService(db, signing),
     auditExports: new AuditExportService(db, signing),
     auditSigning: signing,
+    platformAudit: {
+      events: new AuditEventService(db, 'platform'),
+      chain: new AuditChainService(db, signing, 'platform'),
+      checkpoints: new AuditCheckpointService(db, signing, 'platform'),
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { allow, hasRole, isAuthenticated, type Rules } from '@tenantry/auth';
+import { allow, hasRole, isAuthenticated, isPlatformAdmin, isPlatformStaff, type Rules } from '@tenantry/auth';
 
 // TODO(feature:audit_logs): reading the trail also needs the plan feature `audit_logs`; the
 // feature rule comes from the tenant work in parallel. Plug it in here as
@@ -14,9 +14,13 @@ export const auditRules: Rules = {
     exportAuditEvents: auditAdmin,
     // Public key material: any authenticated caller may check a checkpoint they hold.
     auditSigningKey: isAuthenticated,
+    platformAuditEvents: isPlatformStaff,
+    verifyPlatformAuditChain: isPlatformStaff,
+    platformAuditCheckpoints: isPlatformStaff,
   },
   Mutation: {
     createAuditCheckpoint: auditAdmin,
+    createPlatformAuditCheckpoint: isPlatformAdmin,
   },
   AuditEvent: allow,
   AuditEventEdge: allow,

@@ -4,10 +4,11 @@ import { AuditCheckpointResolver } from './audit-checkpoint/audit-checkpoint.res
 import { AuditExportResolver } from './audit-export/audit-export.resolver';
 import { AuditEventResolver } from './audit-event/audit-event.resolver';
 import { mapAuditErrors } from './errors';
+import { PlatformAuditResolver } from './platform-audit/platform-audit.resolver';
 import { auditRules } from './permissions';
 
 export const auditSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver, AuditExportResolver],
+  resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver, AuditExportResolver, PlatformAuditResolver],
   rules: auditRules,
   mapError: mapAuditErrors,
 };

@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { GENESIS_HASH, chainHash, type ChainedEventContent } from '@tenantry/audit-writer';
 import type { RequestDatabase } from '@tenantry/tenancy';
+import { chainTenantId, inScope, type AuditScope } from '../audit-scope';
 import type { AuditSigningService } from '../audit-signing/audit-signing.service';
-import { readCheckpointToken, type CheckpointClaims } from '../audit-checkpoint/audit-checkpoint.service';
+import { PLATFORM_CHAIN_ID, readCheckpointToken, type CheckpointClaims } from '../audit-checkpoint/audit-checkpoint.service';
 import { AuditChainDomainError, AuditChainErrorCode } from './audit-chain.errors';
 
 /** Why a chain is broken at a sequence number. */
@@ -39,14 +40,22 @@ export interface ChainRow {
   occurred_at: Date;
   prev_hash: Buffer | null;
   hash: Buffer | null;
+  /** Platform chain only: the tenant the event concerns. */
+  tenant_id?: string | null;
+}
+
+/** The columns to read for a chain: the platform table also hashes each row's tenant id. */
+export function chainRowColumns(tenantId: string | null): string {
+  return tenantId === null ? `${CHAIN_ROW_COLUMNS}, tenant_id::text AS tenant_id` : CHAIN_ROW_COLUMNS;
 }
 
 export const CHAIN_ROW_COLUMNS =
   'seq::text AS seq, id, action, actor_type, actor_id, resource_type, resource_id, changes, request_id, occurred_at, prev_hash, hash';
 
-export function contentOf(tenantId: string, row: ChainRow): ChainedEventContent {
+/** The hashed content of a row; `tenantId` null means the platform chain (the row names its tenant). */
+export function contentOf(tenantId: string | null, row: ChainRow): ChainedEventContent {
   return {
-    tenantId,
+    tenantId: tenantId ?? row.tenant_id ?? null,
     seq: row.seq,
     id: row.id,
     action: row.action,
@@ -74,7 +83,7 @@ export class ChainVerifier {
   lastHash: Buffer | undefined;
 
   constructor(
-    private readonly tenantId: string,
+    private readonly tenantId: string | null,
     firstSeq: bigint,
     /** The hash the first event must link to; undefined when the predecessor is not checked. */
     previousHash: Buffer | undefined,
@@ -165,7 +174,7 @@ export async function readPurgeToken(
  */
 async function chainStart(
   manager: EntityManager,
-  tenantId: string,
+  chainId: string,
   signing: AuditSigningService,
   head: HeadRow,
 ): Promise<{ start: bigint; anchor: Buffer; purgedThrough?: bigint; broken?: ChainBreak }> {
@@ -176,7 +185,7 @@ async function chainStart(
     const claims = await readPurgeToken(signing, purge.token);
     if (
       !claims ||
-      claims.tenantId !== tenantId ||
+      claims.tenantId !== chainId ||
       claims.throughSeq !== purge.through_seq ||
       claims.throughHash !== purge.through_hash.toString('hex')
     ) {
@@ -207,13 +216,15 @@ const BATCH = 5_000;
  */
 export async function verifyChain(
   manager: EntityManager,
-  tenantId: string,
+  /** The tenant whose chain it is; null for the platform's own chain. */
+  tenantId: string | null,
   signing: AuditSigningService,
   range: { from?: bigint; to?: bigint; checkpointToken?: string },
 ): Promise<ChainVerification> {
+  const chainId = tenantId ?? PLATFORM_CHAIN_ID;
   const [head] = (await manager.query(`SELECT genesis_seq::text, last_seq::text, last_hash FROM audit_chain_head`)) as HeadRow[];
   if (!head) throw new Error('audit chain head is missing');
-  const origin = await chainStart(manager, tenantId, signing, head);
+  const origin = await chainStart(manager, chainId, signing, head);
   const start = origin.start;
   const headSeq = BigInt(head.last_seq);
   const from = range.from ?? start;
@@ -229,7 +240,7 @@ export async function verifyChain(
   if (range.to !== undefined && to < from)
     throw new AuditChainDomainError(AuditChainErrorCode.INVALID_RANGE, '`to` must not be before `from`');
 
-  const checkpoints = await loadCheckpoints(manager, tenantId, signing, from, range.checkpointToken);
+  const checkpoints = await loadCheckpoints(manager, chainId, signing, from, range.checkpointToken);
   const done = (result: Omit<ChainVerification, 'from' | 'to' | 'headSeq' | 'checkpointsChecked'>): ChainVerification => ({
     ...result,
     from,
@@ -248,7 +259,7 @@ export async function verifyChain(
   let next = readFrom;
   for (;;) {
     const rows = (await manager.query(
-      `SELECT ${CHAIN_ROW_COLUMNS} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq LIMIT ${BATCH}`,
+      `SELECT ${chainRowColumns(tenantId)} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq LIMIT ${BATCH}`,
       [next.toString(), to.toString()],
     )) as ChainRow[];
     for (const row of rows) if (!verifier.push(row)) return done({ ok: false, checkedEvents: verifier.checked, break: verifier.result! });
@@ -304,7 +315,7 @@ interface LoadedCheckpoints {
  */
 async function loadCheckpoints(
   manager: EntityManager,
-  tenantId: string,
+  chainId: string,
   signing: AuditSigningService,
   from: bigint,
   supplied: string | undefined,
@@ -314,7 +325,7 @@ async function loadCheckpoints(
   if (supplied !== undefined) {
     const read = await readCheckpointToken(signing, supplied);
     if (!read) throw new AuditChainDomainError(AuditChainErrorCode.INVALID_CHECKPOINT, 'The checkpoint is not signed by the audit key');
-    if (read.tenantId !== tenantId) {
+    if (read.tenantId !== chainId) {
       throw new AuditChainDomainError(AuditChainErrorCode.INVALID_CHECKPOINT, "The checkpoint is not this tenant's");
     }
     claims.push({ claims: read, source: 'the supplied checkpoint' });
@@ -325,7 +336,7 @@ async function loadCheckpoints(
   )) as { seq: string; hash: Buffer; signed_at: Date; token: string }[];
   for (const row of stored) {
     const read = await readCheckpointToken(signing, row.token);
-    if (!read || read.tenantId !== tenantId || read.seq !== row.seq || read.hash !== row.hash.toString('hex')) {
+    if (!read || read.tenantId !== chainId || read.seq !== row.seq || read.hash !== row.hash.toString('hex')) {
       return {
         expected,
         checked: claims.length,
@@ -359,6 +370,7 @@ export class AuditChainService {
   constructor(
     private readonly db: RequestDatabase,
     private readonly signing: AuditSigningService,
+    private readonly scope: AuditScope = 'tenant',
   ) {}
 
   /**
@@ -366,8 +378,9 @@ export class AuditChainService {
    * committing mid-read could look like a gap once; real damage is still there the second time.
    */
   async verify(range: { from?: bigint; to?: bigint; checkpointToken?: string }): Promise<ChainVerification> {
-    const first = await this.db.tenant((m) => verifyChain(m, this.db.tenantId!, this.signing, range));
+    const tenantId = chainTenantId(this.db, this.scope);
+    const first = await inScope(this.db, this.scope, (m) => verifyChain(m, tenantId, this.signing, range));
     if (first.ok) return first;
-    return this.db.tenant((m) => verifyChain(m, this.db.tenantId!, this.signing, range));
+    return inScope(this.db, this.scope, (m) => verifyChain(m, tenantId, this.signing, range));
   }
 }

@@ -1,7 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { BadUserInputError } from '@tenantry/errors';
 import type { RequestDatabase } from '@tenantry/tenancy';
+import { chainTenantId, inScope, type AuditScope } from '../audit-scope';
 import type { AuditSigningService } from '../audit-signing/audit-signing.service';
+
+/** What checkpoints of the platform's own chain name as their tenant. */
+export const PLATFORM_CHAIN_ID = 'platform';
 import { AuditCheckpointEntity } from './audit-checkpoint.entity';
 
 export const MAX_CHECKPOINTS_PAGE = 100;
@@ -36,7 +40,8 @@ export async function readCheckpointToken(signing: AuditSigningService, token: s
  */
 export async function checkpointHead(
   manager: EntityManager,
-  tenantId: string,
+  /** The tenant id, or PLATFORM_CHAIN_ID for the platform's own chain. */
+  chainId: string,
   signing: AuditSigningService,
   options: { onlyIfMoved?: boolean } = {},
 ): Promise<AuditCheckpointEntity | undefined> {
@@ -47,7 +52,7 @@ export async function checkpointHead(
     if (latest?.seq === head.last_seq) return undefined;
   }
   const signedAt = new Date();
-  const claims = { tid: tenantId, seq: head.last_seq, hash: head.last_hash.toString('hex'), sat: signedAt.toISOString() };
+  const claims = { tid: chainId, seq: head.last_seq, hash: head.last_hash.toString('hex'), sat: signedAt.toISOString() };
   const token = await signing.sign('checkpoint', claims, signedAt);
   const [row] = (await manager.query(
     `INSERT INTO audit_checkpoints (seq, hash, signed_at, key_id, token) VALUES ($1, $2, $3, $4, $5) RETURNING id::text AS id`,
@@ -67,11 +72,13 @@ export class AuditCheckpointService {
   constructor(
     private readonly db: RequestDatabase,
     private readonly signing: AuditSigningService,
+    private readonly scope: AuditScope = 'tenant',
   ) {}
 
   /** A checkpoint of the head now, on demand (an admin before an export, an auditor's request). */
   async create(): Promise<AuditCheckpointEntity> {
-    const created = await this.db.tenant((m) => checkpointHead(m, this.db.tenantId!, this.signing));
+    const chainId = chainTenantId(this.db, this.scope) ?? PLATFORM_CHAIN_ID;
+    const created = await inScope(this.db, this.scope, (m) => checkpointHead(m, chainId, this.signing));
     return created!;
   }
 
@@ -80,7 +87,7 @@ export class AuditCheckpointService {
     if (!Number.isInteger(first) || first < 1 || first > MAX_CHECKPOINTS_PAGE) {
       throw new BadUserInputError(`first must be between 1 and ${MAX_CHECKPOINTS_PAGE}`, { field: 'first', max: MAX_CHECKPOINTS_PAGE });
     }
-    return this.db.tenant((m) =>
+    return inScope(this.db, this.scope, (m) =>
       m.createQueryBuilder(AuditCheckpointEntity, 'c').orderBy('c.seq', 'DESC').addOrderBy('c.id', 'DESC').limit(first).getMany(),
     );
   }

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { AuditContext } from '../context';
-import { encodeCursor } from './audit-event.service';
 import { AuditEventFilter } from './audit-event.input';
+import { toAuditEventConnection } from './audit-event.mapper';
 import { AuditEvent, AuditEventConnection } from './audit-event.type';
 
 @Resolver(() => AuditEvent)
@@ -13,24 +13,6 @@ export class AuditEventResolver {
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | undefined,
     @Ctx() ctx: AuditContext,
   ): Promise<AuditEventConnection> {
-    const { rows, hasNextPage } = await ctx.auditEvents.page(first, after ?? undefined, filter ?? {});
-    const edges = rows.map((row) => ({
-      cursor: encodeCursor(row.seq),
-      node: Object.assign(new AuditEvent(), {
-        id: row.id,
-        sequence: row.seq,
-        action: row.action,
-        actorType: row.actorType,
-        actorId: row.actorId,
-        resourceType: row.resourceType,
-        resourceId: row.resourceId,
-        changes: row.changes,
-        requestId: row.requestId,
-        occurredAt: row.occurredAt,
-        hash: row.hash?.toString('hex') ?? null,
-        previousHash: row.prevHash?.toString('hex') ?? null,
-      }),
-    }));
-    return { edges, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    return toAuditEventConnection(await ctx.auditEvents.page(first, after ?? undefined, filter ?? {}));
   }
 }

@@ -1,6 +1,7 @@
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { BadUserInputError } from '@tenantry/errors';
 import { AuditEventEntity } from './audit-event.entity';
+import { inScope, type AuditScope } from '../audit-scope';
 import type { AuditEventFilter } from './audit-event.input';
 
 export const MAX_PAGE = 100;
@@ -33,7 +34,10 @@ function checkText(value: string | null | undefined, field: string): string | un
 }
 
 export class AuditEventService {
-  constructor(private readonly db: RequestDatabase) {}
+  constructor(
+    private readonly db: RequestDatabase,
+    private readonly scope: AuditScope = 'tenant',
+  ) {}
 
   /**
    * Newest first, keyset-paginated on the sequence: events appended while a client pages
@@ -53,7 +57,7 @@ export class AuditEventService {
     const resourceId = checkText(filter.resourceId, 'resourceId');
     const contains = checkText(filter.resourceIdContains, 'resourceIdContains');
     const { occurredFrom, occurredBefore } = filter;
-    const rows = await this.db.tenant((m) => {
+    const rows = await inScope(this.db, this.scope, (m) => {
       const query = m
         .createQueryBuilder(AuditEventEntity, 'e')
         .where('TRUE')

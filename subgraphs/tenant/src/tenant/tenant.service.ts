@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
-import { appendAuditEvent } from '@tenantry/audit-writer';
+import { appendAuditEvent, appendPlatformAuditEvent } from '@tenantry/audit-writer';
 import type { Principal } from '@tenantry/auth';
 import { ConflictError } from '@tenantry/errors';
 import { provisionTenant, type RequestDatabase } from '@tenantry/tenancy';
@@ -54,15 +54,19 @@ export class TenantService {
         this.dataSource,
         { id, slug, name, plan: input.plan ?? 'free' },
         {
-          beforeCommit: (manager) =>
-            appendAuditEvent(manager, {
+          beforeCommit: async (manager) => {
+            const event = {
               action: 'tenant.created',
               actor: actor.principal,
               resourceType: 'tenant',
               resourceId: id,
               changes: { slug: { to: slug }, name: { to: name }, plan: { to: input.plan ?? 'free' } },
               requestId: actor.requestId,
-            }).then(() => undefined),
+            };
+            // In the new tenant's trail and in the platform's own (creation is a platform act).
+            await appendAuditEvent(manager, event);
+            await appendPlatformAuditEvent(manager, { ...event, tenantId: id });
+          },
         },
       );
     } catch (error) {
