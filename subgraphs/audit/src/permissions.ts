@@ -14,6 +14,7 @@ export const auditRules: Rules = {
     exportAuditEvents: auditAdmin,
     // Public key material: any authenticated caller may check a checkpoint they hold.
     auditSigningKey: isAuthenticated,
+    auditVerificationKeys: isAuthenticated,
     platformAuditEvents: isPlatformStaff,
     verifyPlatformAuditChain: isPlatformStaff,
     platformAuditCheckpoints: isPlatformStaff,

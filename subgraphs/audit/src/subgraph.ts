@@ -13,7 +13,7 @@ import { createAuditContext } from './context';
 import { auditSubgraphDefinition } from './schema';
 
 export async function startAuditSubgraph(config: AuditSubgraphConfig, port = config.AUDIT_PORT, logger?: Logger): Promise<SubgraphHandle> {
-  const signing = await AuditSigningService.fromPrivateJwk(config.AUDIT_SIGNING_KEY);
+  const signing = await AuditSigningService.fromPrivateJwk(config.AUDIT_SIGNING_KEY, config.AUDIT_RETIRED_VERIFY_KEYS);
   const { retentionDays } = loadPlanCatalog();
   const dataSource = createDataSource({
     url: config.DATABASE_URL,

@@ -359,6 +359,12 @@ describe('the tenant audit chain', () => {
       const { payload } = await jwtVerify(cp.token, await importJWK(key.body.data!.auditSigningKey, 'EdDSA'));
       expect(payload).toMatchObject({ tid: tenant.id, seq: '3', hash: head.hash });
       expect(listed.body.data!.auditCheckpoints).toEqual([{ sequence: '3' }]);
+      const jwks = await graphql<{ auditVerificationKeys: { keys: Record<string, string>[] } }>(
+        stack.gatewayUrl,
+        '{ auditVerificationKeys }',
+        { token },
+      );
+      expect(jwks.body.data!.auditVerificationKeys.keys).toEqual([key.body.data!.auditSigningKey]);
     });
 
     it('are signed periodically by the audit subgraph for every tenant whose chain moved', async () => {

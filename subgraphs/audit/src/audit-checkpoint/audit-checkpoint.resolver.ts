@@ -19,8 +19,13 @@ export class AuditCheckpointResolver {
     return toAuditCheckpoint(await ctx.auditCheckpoints.create());
   }
 
-  @Query(() => GraphQLJSONObject, { description: 'The public Ed25519 JWK that signs audit checkpoints' })
+  @Query(() => GraphQLJSONObject, { description: 'The public Ed25519 JWK that signs audit checkpoints now' })
   auditSigningKey(@Ctx() ctx: AuditContext): Record<string, unknown> {
     return { ...ctx.auditSigning.publicJwk };
+  }
+
+  @Query(() => GraphQLJSONObject, { description: 'Every public key that audit statements verify against (JWKS: current and retired)' })
+  auditVerificationKeys(@Ctx() ctx: AuditContext): Record<string, unknown> {
+    return { keys: ctx.auditSigning.verificationKeys.keys.map((k) => ({ ...k })) };
   }
 }
