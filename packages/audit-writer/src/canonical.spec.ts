@@ -40,6 +40,15 @@ describe('canonical event encoding', () => {
     expect(asStoredJson({ a: undefined, at: new Date('2026-01-02T03:04:05.006Z') })).toEqual({ at: '2026-01-02T03:04:05.006Z' });
   });
 
+  it('writes an event exactly as the generic canonical JSON of { v, ...content } would', () => {
+    const variants: ChainedEventContent[] = [
+      content,
+      { ...content, actorId: null, tenantId: null, changes: {}, resourceId: 'quote " backslash \\ é \u2028' },
+      { ...content, changes: { z: [1, { b: 2, a: null }], a: { to: 0.1 } }, requestId: 'req-1' },
+    ];
+    for (const variant of variants) expect(canonicalEvent(variant)).toBe(canonicalJson({ v: 1, ...variant }));
+  });
+
   it('covers the encoding version and every field', () => {
     const text = canonicalEvent(content);
     expect(JSON.parse(text)).toEqual({ v: 1, ...content });

@@ -55,7 +55,15 @@ export function canonicalJson(value: unknown): string {
 
 /** The bytes an event's hash covers: encoding version and content, canonically. */
 export function canonicalEvent(content: ChainedEventContent): string {
-  return canonicalJson({ v: CHAIN_ENCODING_VERSION, ...content });
+  // Exactly canonicalJson({ v, ...content }) (the spec checks it), with the fixed top-level keys
+  // written in their sorted order instead of sorted per event: verification runs this per row.
+  const text = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
+  return (
+    `{"action":${text(content.action)},"actorId":${text(content.actorId)},"actorType":${text(content.actorType)}` +
+    `,"changes":${canonicalJson(content.changes)},"id":${text(content.id)},"occurredAt":${text(content.occurredAt)}` +
+    `,"requestId":${text(content.requestId)},"resourceId":${text(content.resourceId)},"resourceType":${text(content.resourceType)}` +
+    `,"seq":${text(content.seq)},"tenantId":${text(content.tenantId)},"v":${CHAIN_ENCODING_VERSION}}`
+  );
 }
 
 /** sha256(previous hash || canonical encoding of the event). */

@@ -256,16 +256,24 @@ export async function verifyChain(
   const readFrom = from > start ? from - 1n : from;
   // The first event links to the genesis hash or the purge record's; later starts link to the anchor read first.
   const verifier = new ChainVerifier(tenantId, readFrom, readFrom === start ? origin.anchor : undefined, checkpoints.expected);
-  let next = readFrom;
-  for (;;) {
-    const rows = (await manager.query(
+  // The next batch is requested before this one is hashed, so the database works while Node hashes.
+  const fetchBatch = (start: bigint) =>
+    manager.query(
       `SELECT ${chainRowColumns(tenantId)} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq LIMIT ${BATCH}`,
-      [next.toString(), to.toString()],
-    )) as ChainRow[];
-    for (const row of rows) if (!verifier.push(row)) return done({ ok: false, checkedEvents: verifier.checked, break: verifier.result! });
-    if (rows.length < BATCH) break;
-    next = BigInt(rows.at(-1)!.seq) + 1n;
+      [start.toString(), to.toString()],
+    ) as Promise<ChainRow[]>;
+  let pending: Promise<ChainRow[]> | undefined = fetchBatch(readFrom);
+  while (pending) {
+    const rows: ChainRow[] = await pending;
+    pending = rows.length === BATCH ? fetchBatch(BigInt(rows.at(-1)!.seq) + 1n) : undefined;
+    for (const row of rows) {
+      if (!verifier.push(row)) {
+        await pending; // the transaction must not end under a running query
+        return done({ ok: false, checkedEvents: verifier.checked, break: verifier.result! });
+      }
+    }
   }
+
   const reached = verifier.lastSeq ?? readFrom - 1n;
   const toEnd = range.to === undefined || range.to >= headSeq;
   const expectedEnd = toEnd ? headSeq : to;
