@@ -257,10 +257,10 @@ export async function verifyChain(
   // The first event links to the genesis hash or the purge record's; later starts link to the anchor read first.
   const verifier = new ChainVerifier(tenantId, readFrom, readFrom === start ? origin.anchor : undefined, checkpoints.expected);
   // The next batch is requested before this one is hashed, so the database works while Node hashes.
-  const fetchBatch = (start: bigint) =>
+  const fetchBatch = (fromSeq: bigint) =>
     manager.query(
       `SELECT ${chainRowColumns(tenantId)} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq LIMIT ${BATCH}`,
-      [start.toString(), to.toString()],
+      [fromSeq.toString(), to.toString()],
     ) as Promise<ChainRow[]>;
   let pending: Promise<ChainRow[]> | undefined = fetchBatch(readFrom);
   while (pending) {
