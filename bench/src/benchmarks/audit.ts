@@ -106,7 +106,7 @@ export const auditBenchmark: Benchmark = {
   name: 'audit',
   title: 'The audit hash chain',
   run: async ({ serverUrl, quick, log }) => {
-    const appends = quick ? 800 : 20_000;
+    const appends = quick ? 2000 : 20_000;
     const verifyN = quick ? 20_000 : 1_000_000;
     const writers = 16;
     const db = await createTestDatabase({ serverUrl, poolSize: writers + 2 });

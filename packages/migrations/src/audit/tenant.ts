@@ -179,4 +179,21 @@ export const auditTenantMigrations: TenantMigration[] = [
       GRANT SELECT ON audit_purges TO ${role};
     `,
   },
+  {
+    id: '0403-audit-chain-lock-queue',
+    owner: 'audit',
+    // Appenders queue on an advisory lock keyed by this tenant's head table (unique per schema),
+    // granted in arrival order one at a time, instead of all waking on every row-lock release.
+    up: ({ schema }) => `
+      CREATE OR REPLACE FUNCTION ${schema}.audit_chain_lock()
+        RETURNS TABLE (tenant_id uuid, last_seq bigint, last_hash bytea, last_occurred_at timestamptz)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        AS $fn$
+        BEGIN
+          PERFORM pg_advisory_xact_lock((7411032::bigint << 32) | '${schema}.audit_chain_head'::regclass::oid::bigint);
+          RETURN QUERY SELECT h.tenant_id, h.last_seq, h.last_hash, h.last_occurred_at
+            FROM ${schema}.audit_chain_head h FOR UPDATE;
+        END $fn$;
+    `,
+  },
 ];
