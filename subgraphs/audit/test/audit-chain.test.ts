@@ -246,6 +246,17 @@ describe('the tenant audit chain', () => {
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
   });
 
+  it.each([
+    ['a sequence that is not a number', { from: 'one' }],
+    ['sequence zero', { from: '0' }],
+    ['to before from', { from: '5', to: '3' }],
+  ])('refuses %s with BAD_USER_INPUT', async (_label, variables) => {
+    const tenant = await createTenant(db.dataSource);
+    await appendEvents(tenant, 5);
+    const res = await graphql(stack.gatewayUrl, VERIFY, { token: await adminToken(tenant), variables });
+    expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('verifies a sub-range, linking its first event to the one before', async () => {
     const tenant = await createTenant(db.dataSource);
     await appendEvents(tenant, 20);
