@@ -14,7 +14,12 @@ export interface AuditContext extends BaseSubgraphContext {
   auditExports: AuditExportService;
   auditSigning: AuditSigningService;
   /** The platform's own trail (rules allow it to platform staff only). */
-  platformAudit: { events: AuditEventService; chain: AuditChainService; checkpoints: AuditCheckpointService };
+  platformAudit: {
+    events: AuditEventService;
+    chain: AuditChainService;
+    checkpoints: AuditCheckpointService;
+    exports: AuditExportService;
+  };
 }
 
 export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSource, signing: AuditSigningService): AuditContext {
@@ -30,6 +35,7 @@ export function createAuditContext(base: BaseSubgraphContext, dataSource: DataSo
       events: new AuditEventService(db, 'platform'),
       chain: new AuditChainService(db, signing, 'platform'),
       checkpoints: new AuditCheckpointService(db, signing, 'platform'),
+      exports: new AuditExportService(db, signing, 'platform'),
     },
   };
 }

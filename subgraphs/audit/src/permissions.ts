@@ -18,6 +18,7 @@ export const auditRules: Rules = {
     platformAuditEvents: isPlatformStaff,
     verifyPlatformAuditChain: isPlatformStaff,
     platformAuditCheckpoints: isPlatformStaff,
+    exportPlatformAuditEvents: isPlatformStaff,
   },
   Mutation: {
     createAuditCheckpoint: auditAdmin,

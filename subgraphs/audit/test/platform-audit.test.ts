@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { chainHash, type ChainedEventContent } from '@tenantry/audit-writer';
 import { withTenant } from '@tenantry/tenancy';
 import {
   createMember,
@@ -69,6 +70,33 @@ describe("the platform's own audit chain", () => {
     expect(row.tenant_id).toBe(tenantId);
     const verified = await graphql<{ verifyPlatformAuditChain: { ok: boolean } }>(stack.gatewayUrl, VERIFY, { token });
     expect(verified.body.data!.verifyPlatformAuditChain).toMatchObject({ ok: true, firstBreak: null });
+  });
+
+  it('exports the platform chain with each event naming its tenant, re-hashable by a holder', async () => {
+    const { token } = await staffToken();
+    const created = await graphql<{ createTenant: { id: string } }>(stack.gatewayUrl, CREATE, {
+      token,
+      variables: { input: { slug: `plat-${randomUUID().slice(0, 8)}`, name: 'Exported' } },
+    });
+    const res = await graphql<{
+      exportPlatformAuditEvents: { document: string; anchorHash: string; lastHash: string; verification: { ok: boolean } };
+    }>(stack.gatewayUrl, '{ exportPlatformAuditEvents { document anchorHash lastHash verification { ok } } }', { token });
+
+    expect(errorCodes(res)).toEqual([]);
+    const exported = res.body.data!.exportPlatformAuditEvents;
+    expect(exported.verification.ok).toBe(true);
+    const lines = exported.document
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as ChainedEventContent & { prevHash: string; hash: string });
+    expect(lines.at(-1)).toMatchObject({ action: 'tenant.created', tenantId: created.body.data!.createTenant.id });
+    let previous = exported.anchorHash;
+    for (const { prevHash, hash, ...content } of lines) {
+      expect(chainHash(Buffer.from(prevHash, 'hex'), content).toString('hex')).toBe(hash);
+      expect(prevHash).toBe(previous);
+      previous = hash;
+    }
+    expect(previous).toBe(exported.lastHash);
   });
 
   it('detects an edited platform event, and a checkpoint signs its head', async () => {

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '@tenantry/audit-writer';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { AuditChainDomainError, AuditChainErrorCode } from '../audit-chain/audit-chain.errors';
-import { CHAIN_ROW_COLUMNS, contentOf, verifyChain, type ChainRow, type ChainVerification } from '../audit-chain/audit-chain.service';
+import { chainRowColumns, contentOf, verifyChain, type ChainRow, type ChainVerification } from '../audit-chain/audit-chain.service';
+import { PLATFORM_CHAIN_ID } from '../audit-checkpoint/audit-checkpoint.service';
+import { chainTenantId, inScope, type AuditScope } from '../audit-scope';
 import type { AuditSigningService } from '../audit-signing/audit-signing.service';
 
 export enum AuditExportFormat {
@@ -74,6 +76,7 @@ export class AuditExportService {
   constructor(
     private readonly db: RequestDatabase,
     private readonly signing: AuditSigningService,
+    private readonly scope: AuditScope = 'tenant',
   ) {}
 
   /**
@@ -81,8 +84,8 @@ export class AuditExportService {
    * document's sha256 to the range, the hash before its first event and its last hash.
    */
   async export(range: { from?: bigint; to?: bigint }, format: AuditExportFormat): Promise<AuditExportResult> {
-    const tenantId = this.db.tenantId!;
-    return this.db.tenant(async (m) => {
+    const tenantId = chainTenantId(this.db, this.scope);
+    return inScope(this.db, this.scope, async (m) => {
       // The chain starts after legacy rows and after the latest retention purge.
       const [head] = (await m.query(
         `SELECT (greatest(h.genesis_seq, coalesce((SELECT max(p.through_seq) FROM audit_purges p), 0)) + 1)::text AS start,
@@ -98,10 +101,10 @@ export class AuditExportService {
         );
       }
       const verification = await verifyChain(m, tenantId, this.signing, { from, to });
-      const rows = (await m.query(`SELECT ${CHAIN_ROW_COLUMNS} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq`, [
-        from.toString(),
-        to.toString(),
-      ])) as ChainRow[];
+      const rows = (await m.query(
+        `SELECT ${chainRowColumns(tenantId)} FROM audit_events e WHERE e.seq >= $1 AND e.seq <= $2 ORDER BY e.seq`,
+        [from.toString(), to.toString()],
+      )) as ChainRow[];
       const events: ExportedEvent[] = rows.map((row) => ({
         ...contentOf(tenantId, row),
         prevHash: row.prev_hash?.toString('hex') ?? '',
@@ -115,7 +118,7 @@ export class AuditExportService {
       const proof = await this.signing.sign(
         'export',
         {
-          tid: tenantId,
+          tid: tenantId ?? PLATFORM_CHAIN_ID,
           from: from.toString(),
           to: to.toString(),
           count: String(events.length),
