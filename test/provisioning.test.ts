@@ -4,7 +4,17 @@ import { TENANT_GROUP_ROLE, provisionTenant, tenantRoleName, tenantSchemaName } 
 import { createTenant, createTestDatabase, type TestDatabase } from '@tenantry/testing';
 
 /** Every table the tenant migrations create, in every tenant schema. */
-const TENANT_TABLES = ['audit_events', 'invitations', 'settings', 'usage_alerts', 'usage_counters', 'usage_events'];
+const TENANT_TABLES = [
+  'audit_chain_head',
+  'audit_checkpoints',
+  'audit_events',
+  'audit_purges',
+  'invitations',
+  'settings',
+  'usage_alerts',
+  'usage_counters',
+  'usage_events',
+];
 
 const failingLastMigration: TenantMigration = { id: '9999-fails', owner: 'tenant', up: () => 'SELECT 1/0' };
 

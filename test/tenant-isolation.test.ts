@@ -147,8 +147,8 @@ describe('tenant isolation', () => {
     });
 
     it('never returns a foreign row, and hands the connection back carrying nothing of the last tenant', async () => {
-      const a = await createTenant(db.dataSource);
-      const b = await createTenant(db.dataSource);
+      const a = await createTenant(db.dataSource, { plan: 'enterprise' });
+      const b = await createTenant(db.dataSource, { plan: 'enterprise' });
       await withTenant(db.dataSource, a.id, (m) => usageMarker(m, 'marker_of_a'));
       await withTenant(db.dataSource, b.id, (m) => usageMarker(m, 'marker_of_b'));
       const [{ loginRole }] = (await db.dataSource.query('SELECT session_user AS "loginRole"')) as { loginRole: string }[];
@@ -206,8 +206,8 @@ describe('tenant isolation', () => {
     let inBoth: TestUser;
     beforeAll(async () => {
       db = await createTestDatabase();
-      a = await createTenant(db.dataSource);
-      b = await createTenant(db.dataSource);
+      a = await createTenant(db.dataSource, { plan: 'enterprise' });
+      b = await createTenant(db.dataSource, { plan: 'enterprise' });
       ownerOfA = await createMember(db.dataSource, a.id, 'owner');
       memberOfA = await createMember(db.dataSource, a.id, 'member');
       ownerOfB = await createMember(db.dataSource, b.id, 'owner');
@@ -332,8 +332,8 @@ describe('tenant isolation', () => {
     beforeAll(async () => {
       db = await createTestDatabase();
       stack = await startStack(db.url);
-      a = await createTenant(db.dataSource);
-      b = await createTenant(db.dataSource);
+      a = await createTenant(db.dataSource, { plan: 'enterprise' });
+      b = await createTenant(db.dataSource, { plan: 'enterprise' });
       ownerOfA = await createMember(db.dataSource, a.id, 'owner');
       viewerOfA = await createMember(db.dataSource, a.id, 'viewer');
       ownerOfB = await createMember(db.dataSource, b.id, 'owner');

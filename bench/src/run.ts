@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '@tenantry/embedded-db';
+import { auditBenchmark } from './benchmarks/audit';
 import { provisionBenchmark } from './benchmarks/provision';
 import { tenantSwitchBenchmark } from './benchmarks/tenant-switch';
 import { tenants10kBenchmark } from './benchmarks/tenants-10k';
@@ -20,6 +21,7 @@ const BENCHMARKS: Benchmark[] = [
   usageBenchmark,
   gatewayBenchmark,
   hostileDocumentsBenchmark,
+  auditBenchmark,
 ];
 
 /**

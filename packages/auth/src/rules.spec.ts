@@ -22,13 +22,15 @@ describe('hasFeature', () => {
 
   it('refuses with FEATURE_NOT_IN_PLAN naming the feature otherwise', async () => {
     const result = await evaluate(hasFeature('sso'), { ...member, features: async () => new Set(['custom_branding']) });
-    expect(result).toEqual(expect.objectContaining({ extensions: { code: 'FEATURE_NOT_IN_PLAN', feature: 'sso' } }));
+    expect(result).toEqual(
+      expect.objectContaining({ extensions: { code: 'FEATURE_NOT_IN_PLAN', feature: 'sso', requirement: 'feature:sso' } }),
+    );
   });
 
   it('refuses when the subgraph provides no feature set, and anonymous callers as UNAUTHENTICATED', async () => {
     const none = await evaluate(hasFeature('sso'), member);
     const anonymous = await evaluate(hasFeature('sso'), { requestId: 'req-anon-00001', principal: { kind: 'anonymous' } });
     expect(none).toEqual(expect.objectContaining({ extensions: expect.objectContaining({ code: 'FEATURE_NOT_IN_PLAN' }) }));
-    expect(anonymous).toEqual(expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } }));
+    expect(anonymous).toEqual(expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED', requirement: 'feature:sso' } }));
   });
 });

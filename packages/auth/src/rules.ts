@@ -52,7 +52,9 @@ export const hasScope = (scope: ApiKeyScope): IRule => {
     existing = rule(`hasScope:${scope}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
       if (ctx.principal.kind === 'anonymous') return unauthenticated(`scope:${scope}`);
       if (!ctx.tenantId) return denied(`scope:${scope}`, 'This operation needs a tenant context');
-      return (ctx.principal.kind === 'api_key' && ctx.principal.scopes.includes(scope)) || denied(`scope:${scope}`, `Requires scope ${scope}`);
+      return (
+        (ctx.principal.kind === 'api_key' && ctx.principal.scopes.includes(scope)) || denied(`scope:${scope}`, `Requires scope ${scope}`)
+      );
     });
     scopeRules.set(scope, existing);
   }
@@ -70,7 +72,10 @@ export const hasRole = (minimum: TenantRole): IRule => {
     existing = rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
       if (ctx.principal.kind === 'anonymous') return unauthenticated(`role:${minimum}`);
       if (!ctx.tenantId) return denied(`role:${minimum}`, 'This operation needs a tenant context');
-      return (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) || denied(`role:${minimum}`, `Requires role ${minimum} or higher`);
+      return (
+        (ctx.principal.kind === 'user' && roleAtLeast(ctx.principal.role, minimum)) ||
+        denied(`role:${minimum}`, `Requires role ${minimum} or higher`)
+      );
     });
     roleRules.set(minimum, existing);
   }
@@ -84,7 +89,10 @@ export const isPlatformStaff: IRule = rule('isPlatformStaff', { cache: 'contextu
 
 export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
   if (ctx.principal.kind === 'anonymous') return unauthenticated('staff:platform_admin');
-  return (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') || denied('staff:platform_admin', 'Requires platform_admin');
+  return (
+    (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') ||
+    denied('staff:platform_admin', 'Requires platform_admin')
+  );
 });
 
 /**
@@ -101,7 +109,10 @@ export const hasFeature = (code: string): IRule => {
       const features = ctx.features ? await ctx.features() : new Set<string>();
       return (
         features.has(code) ||
-        new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, { feature: code, requirement: `feature:${code}` })
+        new TenantryError(ErrorCode.FEATURE_NOT_IN_PLAN, `Your plan does not include ${code}`, {
+          feature: code,
+          requirement: `feature:${code}`,
+        })
       );
     });
     featureRules.set(code, existing);

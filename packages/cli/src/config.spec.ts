@@ -25,6 +25,7 @@ describe('loadCliConfig', () => {
     const problems = problemsOf(() => loadCliConfig({ NODE_ENV: 'production' }));
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
       'ACCESS_TOKEN_SIGNING_KEY',
+      'AUDIT_SIGNING_KEY',
       'CONTEXT_SIGNING_KEY',
       'CONTEXT_VERIFY_KEY',
       'DATABASE_URL',
@@ -44,12 +45,16 @@ describe('loadCliConfig', () => {
         MASTER_KEY: randomBytes(32).toString('base64'),
       }),
     );
-    expect(problems).toEqual([expect.stringMatching(/^ACCESS_TOKEN_SIGNING_KEY: required when NODE_ENV=production/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^ACCESS_TOKEN_SIGNING_KEY: required when NODE_ENV=production/),
+      expect.stringMatching(/^AUDIT_SIGNING_KEY: required when NODE_ENV=production/),
+    ]);
   });
 
   it('in production, loads when the database and every key are given', async () => {
     const context = await generateSigningJwk();
     const access = await generateSigningJwk();
+    const audit = await generateSigningJwk();
     const config = loadCliConfig({
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://app:pw@db:5432/tenantry',
@@ -57,6 +62,7 @@ describe('loadCliConfig', () => {
       CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
       ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
       MASTER_KEY: randomBytes(32).toString('base64'),
+      AUDIT_SIGNING_KEY: JSON.stringify(audit.privateJwk),
     });
     expect(config.production).toBe(true);
   });

@@ -30,13 +30,16 @@ export function loadCliConfig(env: Record<string, string | undefined>) {
       ACCESS_TOKEN_SIGNING_KEY: optional(vars.jwkJson),
       MASTER_KEY: optional(vars.masterKey),
       MASTER_KEY_PREVIOUS: optional(vars.masterKey),
+      AUDIT_SIGNING_KEY: optional(vars.jwkJson),
       MIGRATE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       SEED_DEMO: z.enum(['true', 'false']).default('true'),
     },
     env,
   );
   if (config.NODE_ENV === 'production') {
-    const missing = (['DATABASE_URL', 'CONTEXT_SIGNING_KEY', 'CONTEXT_VERIFY_KEY', 'ACCESS_TOKEN_SIGNING_KEY', 'MASTER_KEY'] as const)
+    const missing = (
+      ['DATABASE_URL', 'CONTEXT_SIGNING_KEY', 'CONTEXT_VERIFY_KEY', 'ACCESS_TOKEN_SIGNING_KEY', 'MASTER_KEY', 'AUDIT_SIGNING_KEY'] as const
+    )
       .filter((name) => config[name] === undefined)
       .map((name) => `${name}: required when NODE_ENV=production (see README, "Production secrets")`);
     if (missing.length > 0) throw new ConfigError(missing);

@@ -10,17 +10,21 @@ export interface PlatformKeys {
   ACCESS_TOKEN_SIGNING_KEY: string;
   /** 32 random bytes, base64: wraps every tenant's data key (secret settings). */
   MASTER_KEY: string;
+  /** The platform's audit key: signs audit checkpoints (audit subgraph). */
+  AUDIT_SIGNING_KEY: string;
 }
 
 /** Fresh keys, as the environment variables that carry them. */
 export async function generatePlatformKeys(): Promise<PlatformKeys> {
   const context = await generateSigningJwk();
   const access = await generateSigningJwk();
+  const audit = await generateSigningJwk();
   return {
     CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
     CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
     ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
     MASTER_KEY: randomBytes(32).toString('base64'),
+    AUDIT_SIGNING_KEY: JSON.stringify(audit.privateJwk),
   };
 }
 
@@ -29,27 +33,30 @@ export async function generatePlatformKeys(): Promise<PlatformKeys> {
  * keys generated once and kept in DATA_DIR/dev-keys.json (mode 600, git-ignored).
  */
 export async function resolvePlatformKeys(config: CliConfig): Promise<PlatformKeys> {
-  if (config.CONTEXT_SIGNING_KEY && config.CONTEXT_VERIFY_KEY && config.ACCESS_TOKEN_SIGNING_KEY && config.MASTER_KEY) {
+  if (
+    config.CONTEXT_SIGNING_KEY &&
+    config.CONTEXT_VERIFY_KEY &&
+    config.ACCESS_TOKEN_SIGNING_KEY &&
+    config.MASTER_KEY &&
+    config.AUDIT_SIGNING_KEY
+  ) {
     return {
       CONTEXT_SIGNING_KEY: config.CONTEXT_SIGNING_KEY,
       CONTEXT_VERIFY_KEY: config.CONTEXT_VERIFY_KEY,
       ACCESS_TOKEN_SIGNING_KEY: config.ACCESS_TOKEN_SIGNING_KEY,
       MASTER_KEY: config.MASTER_KEY,
+      AUDIT_SIGNING_KEY: config.AUDIT_SIGNING_KEY,
     };
   }
   const file = path.join(config.DATA_DIR, 'dev-keys.json');
   const existing = await readFile(file, 'utf8').then(
-    (text) => JSON.parse(text) as PlatformKeys,
+    (text) => JSON.parse(text) as Partial<PlatformKeys>,
     () => undefined,
   );
-  if (existing?.MASTER_KEY) return existing;
-  if (existing) {
-    // Written before secret settings existed: keep its keys, add a master key.
-    const upgraded = { ...existing, MASTER_KEY: randomBytes(32).toString('base64') };
-    await writeFile(file, JSON.stringify(upgraded, null, 2));
-    return upgraded;
-  }
-  const keys = await generatePlatformKeys();
+  // A file from before a key existed keeps its keys and gains the new ones.
+  const fresh = await generatePlatformKeys();
+  if (existing && Object.keys(fresh).every((name) => existing[name as keyof PlatformKeys])) return existing as PlatformKeys;
+  const keys: PlatformKeys = { ...fresh, ...existing };
   await mkdir(config.DATA_DIR, { recursive: true });
   await writeFile(file, JSON.stringify(keys, null, 2));
   await chmod(file, 0o600);

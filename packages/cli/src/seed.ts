@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { appendAuditEvent } from '@tenantry/audit-writer';
+import { appendAuditEvent, appendPlatformAuditEvent } from '@tenantry/audit-writer';
 import { addMembership, ensureUser } from '@tenantry/subgraph-identity';
 import { provisionTenant } from '@tenantry/tenancy';
 
@@ -35,13 +35,15 @@ export async function seedDemo(dataSource: DataSource): Promise<DemoSeed> {
         const owner = await ensureUser(manager, { email: DEMO_OWNER_EMAIL, displayName: 'Demo Owner' });
         ownerId = owner.id;
         await addMembership(manager, tenantId, owner.id, 'owner');
-        await appendAuditEvent(manager, {
+        const event = {
           action: 'tenant.created',
-          actor: { kind: 'anonymous' },
+          actor: { kind: 'anonymous' } as const,
           resourceType: 'tenant',
           resourceId: tenantId,
           changes: { slug: { to: DEMO_TENANT_SLUG }, seeded: { to: true } },
-        });
+        };
+        await appendAuditEvent(manager, event);
+        await appendPlatformAuditEvent(manager, { ...event, tenantId });
       },
     },
   );

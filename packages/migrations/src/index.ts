@@ -6,6 +6,7 @@ import { identityTenantMigrations } from './identity/tenant';
 import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
 import { usageQuotaTenantMigrations } from './usage/tenant-quota';
+import { auditPlatformMigrations } from './audit/platform';
 
 export * from './migration';
 
@@ -17,7 +18,11 @@ function inOrder<M extends { id: string }>(migrations: M[]): M[] {
 }
 
 /** Every subgraph's platform migrations, in the order they run. */
-export const platformMigrations: readonly PlatformMigration[] = inOrder([...tenantPlatformMigrations, ...identityPlatformMigrations]);
+export const platformMigrations: readonly PlatformMigration[] = inOrder([
+  ...tenantPlatformMigrations,
+  ...identityPlatformMigrations,
+  ...auditPlatformMigrations,
+]);
 
 /** Every subgraph's tenant migrations, in the order they run in each tenant schema. */
 export const tenantMigrations: readonly TenantMigration[] = inOrder([

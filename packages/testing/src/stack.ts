@@ -30,6 +30,8 @@ export interface Stack {
   addGateway: (extra?: Record<string, string>) => Promise<string>;
   /** Identity's access-token key, for crafting tokens identity would never issue (negative tests). */
   accessKey: SigningKey;
+  /** The audit subgraph's signing key (private JWK as JSON), to check what it signed. */
+  auditSigningKey: string;
   /** A context token as the gateway would sign it (for calling a subgraph directly). */
   contextToken: (claims: RequestContextClaims) => Promise<string>;
   stop: () => Promise<void>;
@@ -57,6 +59,7 @@ export async function startStack(
   const logs: string[] = [];
   const context = await generateSigningJwk();
   const access = await generateSigningJwk();
+  const auditKey = await generateSigningJwk();
   const common = {
     NODE_ENV: 'test',
     LOG_LEVEL: 'debug',
@@ -77,7 +80,11 @@ export async function startStack(
     capturingLogger('identity-subgraph', logs),
   );
   const usage = await startUsageSubgraph(loadUsageSubgraphConfig(common), 0, capturingLogger('usage-subgraph', logs));
-  const audit = await startAuditSubgraph(loadAuditSubgraphConfig(common), 0, capturingLogger('audit-subgraph', logs));
+  const audit = await startAuditSubgraph(
+    loadAuditSubgraphConfig({ AUDIT_SIGNING_KEY: JSON.stringify(auditKey.privateJwk), ...common }),
+    0,
+    capturingLogger('audit-subgraph', logs),
+  );
   const gatewayConfig = (extra: Record<string, string>) =>
     loadGatewayConfig({
       NODE_ENV: 'test',
@@ -104,6 +111,7 @@ export async function startStack(
     gatewayBaseUrl: gateway.url.replace(/\/graphql$/, ''),
     subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
     logs,
+    auditSigningKey: env.AUDIT_SIGNING_KEY ?? JSON.stringify(auditKey.privateJwk),
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
     accessKey,
     contextToken: (claims) => signContextToken(contextKey, claims),

@@ -7,4 +7,8 @@ export const auditRules: Rules = {
   AuditEventEdge: allow,
   AuditEventConnection: allow,
   PageInfo: allow,
+  AuditChainVerification: allow,
+  AuditChainBreak: allow,
+  AuditCheckpoint: allow,
+  AuditExport: allow,
 };

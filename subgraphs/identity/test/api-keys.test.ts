@@ -31,7 +31,7 @@ describe('API keys through the gateway', () => {
     db = await createTestDatabase();
     // No verification cache here, so revocation and expiry show at once (the cache has its own test).
     stack = await startStack(db.url, { API_KEY_CACHE_SECONDS: '0' });
-    tenant = await createTenant(db.dataSource);
+    tenant = await createTenant(db.dataSource, { plan: 'enterprise' });
     owner = await createMember(db.dataSource, tenant.id, 'owner');
     ownerToken = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
   });

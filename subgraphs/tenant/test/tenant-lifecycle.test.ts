@@ -46,7 +46,7 @@ describe('tenant lifecycle (through the gateway)', () => {
 
   /** A tenant with an owner and a member, and tokens for both. */
   async function populatedTenant() {
-    const tenant = await createTenant(db.dataSource, { name: 'Original' });
+    const tenant = await createTenant(db.dataSource, { name: 'Original', plan: 'enterprise' });
     const owner = await createMember(db.dataSource, tenant.id, 'owner');
     const member = await createMember(db.dataSource, tenant.id, 'member');
     return {

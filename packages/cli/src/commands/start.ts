@@ -64,7 +64,11 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
         extra: { IDENTITY_PORT: String(config.IDENTITY_PORT), ACCESS_TOKEN_SIGNING_KEY: keys.ACCESS_TOKEN_SIGNING_KEY },
       },
       { name: 'usage', port: config.USAGE_PORT, extra: { USAGE_PORT: String(config.USAGE_PORT) } },
-      { name: 'audit', port: config.AUDIT_PORT, extra: { AUDIT_PORT: String(config.AUDIT_PORT) } },
+      {
+        name: 'audit',
+        port: config.AUDIT_PORT,
+        extra: { AUDIT_PORT: String(config.AUDIT_PORT), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY },
+      },
     ];
     for (const s of subgraphs) {
       processes.push(

@@ -32,4 +32,10 @@ export class AuditEventEntity {
 
   @Column('timestamptz')
   occurredAt!: Date;
+
+  @Column('bytea', { nullable: true })
+  prevHash!: Buffer | null;
+
+  @Column('bytea', { nullable: true })
+  hash!: Buffer | null;
 }

@@ -32,6 +32,12 @@ export class AuditEvent {
 
   @Field(() => Date)
   occurredAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'sha256(previousHash || canonical event), hex; null before the chain began' })
+  hash!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The preceding event's hash, hex" })
+  previousHash!: string | null;
 }
 
 @ObjectType('AuditEventEdge')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { In, Not } from 'typeorm';
-import { appendAuditEvent } from '@tenantry/audit-writer';
+import { appendAuditEvent, appendPlatformAuditEvent } from '@tenantry/audit-writer';
 import type { Principal } from '@tenantry/auth';
 import { ConflictError } from '@tenantry/errors';
 import { isTenantId, provisionTenant, withTenantAsPlatform, type RequestDatabase } from '@tenantry/tenancy';
@@ -206,7 +206,7 @@ export class TenantService {
         {
           beforeCommit: async (manager) => {
             if (parentId) await assertHierarchyDepth(manager, parentId);
-            await appendAuditEvent(manager, {
+            const event = {
               action: 'tenant.created',
               actor: actor.principal,
               resourceType: 'tenant',
@@ -220,7 +220,10 @@ export class TenantService {
                 ...(parentId ? { parentId: { to: parentId } } : {}),
               },
               requestId: actor.requestId,
-            });
+            };
+            // In the new tenant's trail and in the platform's own (creation is a platform act).
+            await appendAuditEvent(manager, event);
+            await appendPlatformAuditEvent(manager, { ...event, tenantId: id });
           },
         },
       );
