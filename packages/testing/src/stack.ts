@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import {
   generateSigningJwk,
@@ -60,7 +61,11 @@ export async function startStack(databaseUrl: string, env: Record<string, string
   };
   const tenant = await startTenantSubgraph(loadTenantSubgraphConfig(common), 0, capturingLogger('tenant-subgraph', logs));
   const identity = await startIdentitySubgraph(
-    loadIdentitySubgraphConfig({ ...common, ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk) }),
+    loadIdentitySubgraphConfig({
+      MFA_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...common,
+      ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
+    }),
     0,
     capturingLogger('identity-subgraph', logs),
   );

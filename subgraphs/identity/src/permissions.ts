@@ -31,6 +31,9 @@ export const identityRules: Rules = {
     requestPasswordReset: allow,
     resetPassword: allow,
     requestEmailVerification: isAuthenticated,
+    enrollMfa: isAuthenticated,
+    confirmMfa: isAuthenticated,
+    disableMfa: isAuthenticated,
     createApiKey: hasRole('admin'),
     revokeApiKey: hasRole('admin'),
   },
@@ -47,5 +50,6 @@ export const identityRules: Rules = {
   DevMail: allow,
   Invitation: allow,
   ApiKey: allow,
+  MfaEnrollment: allow,
   CreatedApiKey: allow,
 };
