@@ -151,6 +151,17 @@ describe('memberships through the gateway', () => {
       expect(await roleOf(tenant, coOwner)).toBe('owner');
     });
 
+    it('two owners removing each other at the same moment leave exactly one owner', async () => {
+      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
+      const [first, second] = await Promise.all([
+        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, owner, 'owner'), variables: { id: coOwner.id } }),
+        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, coOwner, 'owner'), variables: { id: owner.id } }),
+      ]);
+      expect([...errorCodes(first), ...errorCodes(second)].sort()).toEqual(['CONFLICT']);
+      const owners = await db.dataSource.query(`SELECT 1 FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`, [tenant.id]);
+      expect(owners).toHaveLength(1);
+    });
+
     it('a member leaves the tenant', async () => {
       const member = await createMember(db.dataSource, tenant.id, 'member');
       const res = await graphql(stack.gatewayUrl, LEAVE, { token: await tokenFor(tenant, member, 'member') });
