@@ -20,6 +20,8 @@ export const identityRules: Rules = {
     revokeSession: isAuthenticated,
     changeMemberRole: hasRole('admin'),
     removeMember: hasRole('admin'),
+    suspendMember: hasRole('admin'),
+    reactivateMember: hasRole('admin'),
     leaveTenant: hasRole('viewer'),
     transferOwnership: hasRole('owner'),
     inviteMember: hasRole('manager'),

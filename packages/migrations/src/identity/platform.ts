@@ -201,4 +201,14 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       CREATE INDEX mfa_recovery_codes_user_idx ON platform.mfa_recovery_codes (user_id);
     `,
   },
+  {
+    id: '0206-identity-membership-status',
+    owner: 'identity',
+    up: () => `
+      -- A suspended member keeps their seat and history but gets no new access token for the
+      -- tenant and manages nothing there (ADR 6 bounds how long an issued token lasts).
+      ALTER TABLE platform.memberships
+        ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended'));
+    `,
+  },
 ];

@@ -200,7 +200,7 @@ export class AccountService {
       return { id: requested, role };
     }
     const rows: { id: string; role: TenantRole }[] = await m.query(
-      `SELECT tenant_id AS id, role FROM platform.memberships WHERE user_id = $1 ORDER BY created_at, tenant_id LIMIT 1`,
+      `SELECT tenant_id AS id, role FROM platform.memberships WHERE user_id = $1 AND status = 'active' ORDER BY created_at, tenant_id LIMIT 1`,
       [userId],
     );
     return rows[0] ?? null;
