@@ -75,7 +75,11 @@ export async function startStack(
     dependencies.tenant,
   );
   const identity = await startIdentitySubgraph(
-    loadIdentitySubgraphConfig({ ...common, ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk) }),
+    loadIdentitySubgraphConfig({
+      MFA_SECRET_KEY: randomBytes(32).toString('base64'),
+      ...common,
+      ACCESS_TOKEN_SIGNING_KEY: JSON.stringify(access.privateJwk),
+    }),
     0,
     capturingLogger('identity-subgraph', logs),
   );

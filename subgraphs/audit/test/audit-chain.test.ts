@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, chainHash } from '@tenantry/audit-writer';
 import { importJWK, jwtVerify } from 'jose';
@@ -367,7 +368,7 @@ describe('the tenant audit chain', () => {
       expect(key.body.data!.auditSigningKey).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: cp.keyId });
       expect(key.body.data!.auditSigningKey).not.toHaveProperty('d');
       // Anyone with the public JWK can check the token without Tenantry.
-      const { payload } = await jwtVerify(cp.token, await importJWK(key.body.data!.auditSigningKey, 'EdDSA'));
+      const { payload } = await jwtVerify(cp.token, await importJWK(key.body.data!.auditSigningKey as unknown as JWK, 'EdDSA'));
       expect(payload).toMatchObject({ tid: tenant.id, seq: '3', hash: head.hash });
       expect(listed.body.data!.auditCheckpoints).toEqual([{ sequence: '3' }]);
       const jwks = await graphql<{ auditVerificationKeys: { keys: Record<string, string>[] } }>(

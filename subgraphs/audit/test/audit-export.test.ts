@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { createHash, randomUUID } from 'node:crypto';
 import { importJWK, jwtVerify } from 'jose';
 import { appendAuditEvent, chainHash, type ChainedEventContent } from '@tenantry/audit-writer';
@@ -98,7 +99,7 @@ describe('exporting the audit trail', () => {
     expect(previous).toBe(exported.lastHash);
     expect(createHash('sha256').update(exported.document).digest('hex')).toBe(exported.documentHash);
     const key = await graphql<{ auditSigningKey: Record<string, string> }>(stack.gatewayUrl, '{ auditSigningKey }', { token });
-    const { payload } = await jwtVerify(exported.proof, await importJWK(key.body.data!.auditSigningKey, 'EdDSA'));
+    const { payload } = await jwtVerify(exported.proof, await importJWK(key.body.data!.auditSigningKey as unknown as JWK, 'EdDSA'));
     expect(payload).toMatchObject({
       tid: tenant.id,
       from: '4',

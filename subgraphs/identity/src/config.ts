@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { loadConfig, vars } from '@tenantry/config';
+import { loadConfig, requireInProduction, vars } from '@tenantry/config';
 
 export type IdentitySubgraphConfig = ReturnType<typeof loadIdentitySubgraphConfig>;
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(30).max(max).default(fallback);
 
 export function loadIdentitySubgraphConfig(env: Record<string, string | undefined>) {
-  return loadConfig(
+  const config = loadConfig(
     {
       ...vars.subgraphShape,
       IDENTITY_PORT: vars.port(4002),
@@ -31,8 +31,12 @@ export function loadIdentitySubgraphConfig(env: Record<string, string | undefine
       SIGN_IN_LOCK_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
       SIGN_IN_LOCK_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
       SIGN_IN_FAILURE_WINDOW_SECONDS: seconds(900, 86_400),
+      /** 32 bytes, base64: encrypts TOTP seeds at rest. Outside production a key is derived from ACCESS_TOKEN_SIGNING_KEY. */
+      MFA_SECRET_KEY: vars.masterKey.optional(),
       PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(64).default(10),
     },
     env,
   );
+  requireInProduction(config.NODE_ENV, { MFA_SECRET_KEY: config.MFA_SECRET_KEY }, 'generate with: openssl rand -base64 32');
+  return config;
 }

@@ -9,6 +9,8 @@ import { InvitationService, type InvitationSettings } from './invitation/invitat
 import { MailboxService } from './mail/mail.service';
 import type { Mailer } from './mail/mailer';
 import { MembershipService } from './membership/membership.service';
+import { MfaService } from './mfa/mfa.service';
+import type { SecretBox } from './mfa/secret-box';
 import type { PasswordHasher } from './password/password.hasher';
 import { SessionService, type TokenSettings } from './session/session.service';
 import { SignInThrottle, type ThrottleSettings } from './throttle/sign-in-throttle.service';
@@ -26,6 +28,7 @@ export interface IdentityDependencies {
   invitations: InvitationSettings;
   credentials: CredentialSettings;
   throttle: ThrottleSettings;
+  secretBox: SecretBox;
 }
 
 export interface IdentityContext extends BaseSubgraphContext {
@@ -37,12 +40,14 @@ export interface IdentityContext extends BaseSubgraphContext {
   invitations: InvitationService;
   apiKeys: ApiKeyService;
   credentials: CredentialService;
+  mfa: MfaService;
   userById: DataLoader<string, UserEntity | null>;
 }
 
 export function createIdentityContext(base: BaseSubgraphContext, dataSource: DataSource, deps: IdentityDependencies): IdentityContext {
   const db = new RequestDatabase(dataSource, base.tenantId);
   const sessions = new SessionService(db, deps.tokens);
+  const mfa = new MfaService(db, deps.secretBox);
   const credentials = new CredentialService(db, deps.hasher, deps.passwordPolicy, deps.mailer, deps.credentials);
   return {
     ...base,
@@ -60,8 +65,10 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
       sessions,
       credentials,
       new SignInThrottle(db, deps.throttle),
+      mfa,
     ),
     credentials,
+    mfa,
     mailbox: new MailboxService(db, deps.devMailboxEnabled),
     invitations: new InvitationService(dataSource, db, deps.mailer, deps.hasher, deps.passwordPolicy, sessions, deps.invitations),
     apiKeys: new ApiKeyService(db),

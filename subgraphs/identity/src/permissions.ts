@@ -16,5 +16,6 @@ export const identityRules: Rules = {
   DevMail: allow,
   Invitation: allow,
   ApiKey: allow,
+  MfaEnrollment: allow,
   CreatedApiKey: allow,
 };

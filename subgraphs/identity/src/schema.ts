@@ -6,6 +6,7 @@ import { mapIdentityErrors } from './errors';
 import { InvitationResolver } from './invitation/invitation.resolver';
 import { MailResolver } from './mail/mail.resolver';
 import { MembershipResolver } from './membership/membership.resolver';
+import { MfaResolver } from './mfa/mfa.resolver';
 import { identityRules } from './permissions';
 import { SessionResolver } from './session/session.resolver';
 import { resolveUserReference } from './user/user.reference';
@@ -21,6 +22,7 @@ export const identitySubgraphDefinition: SubgraphDefinition = {
     InvitationResolver,
     ApiKeyResolver,
     CredentialResolver,
+    MfaResolver,
   ],
   references: { User: { __resolveReference: resolveUserReference } },
   rules: identityRules,

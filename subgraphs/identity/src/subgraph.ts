@@ -10,6 +10,7 @@ import { jwksRoute } from './jwks/jwks.route';
 import { MailEntity } from './mail/mail.entity';
 import { OutboxMailer } from './mail/mailer';
 import { MembershipEntity } from './membership/membership.entity';
+import { SecretBox } from './mfa/secret-box';
 import { PasswordHasher } from './password/password.hasher';
 import { loadCommonPasswords } from './password/password-policy';
 import { identitySubgraphDefinition } from './schema';
@@ -43,6 +44,9 @@ export async function startIdentitySubgraph(
       refreshTokenTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
     },
     devMailboxEnabled: config.NODE_ENV !== 'production',
+    secretBox: config.MFA_SECRET_KEY
+      ? new SecretBox(Buffer.from(config.MFA_SECRET_KEY, 'base64'))
+      : SecretBox.derive(config.ACCESS_TOKEN_SIGNING_KEY, 'tenantry-mfa-seeds'),
     throttle: {
       maxFailuresPerAccount: config.SIGN_IN_MAX_FAILURES_PER_ACCOUNT,
       maxFailuresPerIp: config.SIGN_IN_MAX_FAILURES_PER_IP,

@@ -111,6 +111,12 @@ describe('API keys through the gateway', () => {
     expect([res.status, errorCodes(res)]).toEqual([401, ['UNAUTHENTICATED']]);
   });
 
+  it('a key beside a bearer token is refused: one credential per request', async () => {
+    const { key } = await createKey(['members:read']);
+    const res = await graphql(stack.gatewayUrl, MEMBERS, { token: ownerToken, headers: { 'x-api-key': key } });
+    expect([res.status, errorCodes(res)]).toEqual([401, ['UNAUTHENTICATED']]);
+  });
+
   it('a key whose secret part is altered is refused, though its prefix is real', async () => {
     const { key } = await createKey(['members:read']);
     const altered = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');

@@ -207,6 +207,13 @@ describe('invitations through the gateway', () => {
     ]);
   });
 
+  it('two invitations racing for the last seat: exactly one gets it', async () => {
+    const { tenant, ownerToken } = await ownedTenant('free');
+    await createMember(db.dataSource, tenant.id, 'member');
+    const results = await Promise.all([invite(ownerToken, uniqueEmail('race')), invite(ownerToken, uniqueEmail('race'))]);
+    expect(results.flatMap(errorCodes)).toEqual(['QUOTA_EXCEEDED']);
+  });
+
   it("the plan's users quota is checked again at accept", async () => {
     const { tenant, ownerToken } = await ownedTenant('free');
     const email = uniqueEmail();

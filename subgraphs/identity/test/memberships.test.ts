@@ -13,8 +13,8 @@ import {
   type TestUser,
 } from '@tenantry/testing';
 
-const PAGE = `query ($first: Int, $after: String, $role: MemberRole) {
-  membersConnection(first: $first, after: $after, role: $role) {
+const PAGE = `query ($first: Int, $after: String, $role: MemberRole, $status: MemberStatus) {
+  membersConnection(first: $first, after: $after, role: $role, status: $status) {
     edges { cursor node { role user { id } } }
     pageInfo { hasNextPage endCursor }
   }
@@ -22,6 +22,8 @@ const PAGE = `query ($first: Int, $after: String, $role: MemberRole) {
 const REMOVE = 'mutation ($id: ID!) { removeMember(userId: $id) }';
 const LEAVE = 'mutation { leaveTenant }';
 const TRANSFER = 'mutation ($id: ID!) { transferOwnership(userId: $id) { role user { id } } }';
+const SUSPEND = 'mutation ($id: ID!) { suspendMember(userId: $id) { status } }';
+const REACTIVATE = 'mutation ($id: ID!) { reactivateMember(userId: $id) { status } }';
 const CHANGE = 'mutation ($id: ID!, $role: MemberRole!) { changeMemberRole(input: { userId: $id, role: $role }) { role } }';
 
 type Page = {
@@ -151,6 +153,20 @@ describe('memberships through the gateway', () => {
       expect(await roleOf(tenant, coOwner)).toBe('owner');
     });
 
+    it('two owners removing each other at the same moment leave exactly one owner', async () => {
+      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
+      const [first, second] = await Promise.all([
+        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, owner, 'owner'), variables: { id: coOwner.id } }),
+        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, coOwner, 'owner'), variables: { id: owner.id } }),
+      ]);
+      // The loser is refused either as the last owner or, once removed, as no longer a member.
+      const refusals = [...errorCodes(first), ...errorCodes(second)];
+      expect(refusals).toHaveLength(1);
+      expect(['CONFLICT', 'FORBIDDEN']).toContain(refusals[0]);
+      const owners = await db.dataSource.query(`SELECT 1 FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`, [tenant.id]);
+      expect(owners).toHaveLength(1);
+    });
+
     it('a member leaves the tenant', async () => {
       const member = await createMember(db.dataSource, tenant.id, 'member');
       const res = await graphql(stack.gatewayUrl, LEAVE, { token: await tokenFor(tenant, member, 'member') });
@@ -224,6 +240,67 @@ describe('memberships through the gateway', () => {
         'FORBIDDEN',
       ]);
       expect([await roleOf(tenant, member), await roleOf(tenant, owner)]).toEqual(['member', 'owner']);
+    });
+  });
+
+  describe('suspension', () => {
+    let tenant: TestTenant;
+    let owner: TestUser;
+    let ownerToken: string;
+    beforeEach(async () => {
+      tenant = await createTenant(db.dataSource);
+      owner = await createMember(db.dataSource, tenant.id, 'owner');
+      ownerToken = await tokenFor(tenant, owner, 'owner');
+    });
+    const statusOf = async (user: TestUser) =>
+      (await db.dataSource.query(`SELECT status FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [tenant.id, user.id]))[0]
+        ?.status as string | undefined;
+
+    it('an admin suspends and reactivates a member; the list filters by status', async () => {
+      const member = await createMember(db.dataSource, tenant.id, 'member');
+      expect((await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
+        suspendMember: { status: 'SUSPENDED' },
+      });
+      const suspended = await graphql<Page>(stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'SUSPENDED' } });
+      expect(suspended.body.data!.membersConnection.edges.map((e) => e.node.user.id)).toEqual([member.id]);
+      const active = await graphql<Page>(stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'ACTIVE' } });
+      expect(active.body.data!.membersConnection.edges.map((e) => e.node.user.id)).toEqual([owner.id]);
+
+      expect((await graphql(stack.gatewayUrl, REACTIVATE, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
+        reactivateMember: { status: 'ACTIVE' },
+      });
+      expect(await statusOf(member)).toBe('active');
+    });
+
+    it('a suspended admin manages nothing, even with a token issued before the suspension', async () => {
+      const admin = await createMember(db.dataSource, tenant.id, 'admin');
+      const member = await createMember(db.dataSource, tenant.id, 'member');
+      const adminToken = await tokenFor(tenant, admin, 'admin');
+      await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: admin.id } });
+      expect(errorCodes(await graphql(stack.gatewayUrl, REMOVE, { token: adminToken, variables: { id: member.id } }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(await statusOf(member)).toBe('active');
+    });
+
+    it('nobody suspends a role above their own, and the last active owner cannot be suspended', async () => {
+      const admin = await createMember(db.dataSource, tenant.id, 'admin');
+      const adminToken = await tokenFor(tenant, admin, 'admin');
+      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: adminToken, variables: { id: owner.id } }))).toEqual([
+        'FORBIDDEN',
+      ]);
+      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: owner.id } }))).toEqual([
+        'CONFLICT',
+      ]);
+
+      // With a second owner suspended, the first is still the last *active* one.
+      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
+      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual([]);
+      expect(errorCodes(await graphql(stack.gatewayUrl, LEAVE, { token: ownerToken }))).toEqual(['CONFLICT']);
+      expect(errorCodes(await graphql(stack.gatewayUrl, TRANSFER, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual([
+        'CONFLICT',
+      ]);
+      expect(await statusOf(owner)).toBe('active');
     });
   });
 });

@@ -172,6 +172,25 @@ describe('sessions: refresh-token rotation, sign-out, tenant switch', () => {
     expect(reasons(res)).toEqual(['MEMBERSHIP_ENDED']);
   });
 
+  it('a suspended member cannot refresh nor sign in to that tenant; reactivated, they can', async () => {
+    const { email, tenant, member, tokens } = await memberWithSession('member');
+    const owner = await createMember(db.dataSource, tenant.id, 'owner');
+    const ownerToken = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    const suspend = await graphql(stack.gatewayUrl, 'mutation ($id: ID!) { suspendMember(userId: $id) { status } }', {
+      token: ownerToken,
+      variables: { id: member.id },
+    });
+    expect(errorCodes(suspend)).toEqual([]);
+    expect(reasons(await refresh(stack.gatewayUrl, tokens.refreshToken))).toEqual(['MEMBERSHIP_ENDED']);
+    expect((await signIn(stack.gatewayUrl, email)).tenantId).toBeNull();
+
+    await graphql(stack.gatewayUrl, 'mutation ($id: ID!) { reactivateMember(userId: $id) { status } }', {
+      token: ownerToken,
+      variables: { id: member.id },
+    });
+    expect((await signIn(stack.gatewayUrl, email)).tenantId).toBe(tenant.id);
+  });
+
   it('a role change shows in the access token from the next refresh', async () => {
     const { tenant, member, tokens } = await memberWithSession('member');
     await db.dataSource.query(`UPDATE platform.memberships SET role = 'manager' WHERE tenant_id = $1 AND user_id = $2`, [

@@ -180,4 +180,35 @@ export const identityPlatformMigrations: PlatformMigration[] = [
       );
     `,
   },
+  {
+    id: '0205-identity-mfa',
+    owner: 'identity',
+    up: () => `
+      -- TOTP seeds must be read back to check a code, so they are encrypted (AES-256-GCM, bound
+      -- to the user id), not hashed. last_used_step makes each code single-use.
+      CREATE TABLE platform.user_mfa (
+        user_id uuid PRIMARY KEY REFERENCES platform.users (id) ON DELETE CASCADE,
+        secret_sealed text NOT NULL CHECK (secret_sealed LIKE 'v1.%'),
+        enabled_at timestamptz,
+        last_used_step bigint,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE platform.mfa_recovery_codes (
+        code_hash bytea PRIMARY KEY CHECK (length(code_hash) = 32),
+        user_id uuid NOT NULL REFERENCES platform.users (id) ON DELETE CASCADE,
+        used_at timestamptz
+      );
+      CREATE INDEX mfa_recovery_codes_user_idx ON platform.mfa_recovery_codes (user_id);
+    `,
+  },
+  {
+    id: '0206-identity-membership-status',
+    owner: 'identity',
+    up: () => `
+      -- A suspended member keeps their seat and history but gets no new access token for the
+      -- tenant and manages nothing there (ADR 6 bounds how long an issued token lasts).
+      ALTER TABLE platform.memberships
+        ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended'));
+    `,
+  },
 ];

@@ -6,7 +6,7 @@ const TENANT = '3f2a6c1e-9b7d-4c2a-8e1f-0a1b2c3d4e5f';
 /** A well-formed chain of `n` rows, as the writer would have stored them. */
 function chain(n: number): ChainRow[] {
   const rows: ChainRow[] = [];
-  let previous = GENESIS_HASH;
+  let previous: Buffer = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const row: ChainRow = {
       seq: String(i),

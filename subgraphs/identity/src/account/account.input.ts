@@ -34,6 +34,9 @@ export class SignInInput {
 
   @Field(() => ID, { nullable: true, description: 'Tenant to sign in to; defaults to the oldest membership' })
   tenantId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Authenticator or recovery code, when two-factor is on' })
+  mfaCode?: string;
 }
 
 @InputType('RefreshSessionInput')

@@ -6,6 +6,8 @@ import { ConflictError } from '@tenantry/errors';
 import { isTenantId, pgCode, pgConstraint, provisionTenant, type RequestDatabase } from '@tenantry/tenancy';
 import type { CredentialService } from '../credential/credential.service';
 import type { Mailer } from '../mail/mailer';
+import { MfaDomainError, MfaErrorCode } from '../mfa/mfa.errors';
+import type { MfaService } from '../mfa/mfa.service';
 import { addMembership } from '../membership/membership.service';
 import type { PasswordHasher } from '../password/password.hasher';
 import { passwordProblem, type PasswordProblem } from '../password/password-policy';
@@ -71,6 +73,7 @@ export class AccountService {
     private readonly sessions: SessionService,
     private readonly credentials: CredentialService,
     private readonly throttle: SignInThrottle,
+    private readonly mfa: MfaService,
   ) {}
 
   /**
@@ -141,7 +144,10 @@ export class AccountService {
    * Checks the password and opens a session for `tenantId`, or for the oldest membership.
    * Unknown emails spend the same argon2 time as wrong passwords and get the same answer.
    */
-  async signIn(input: { email: string; password: string; tenantId?: string | undefined }, clientIp?: string): Promise<AuthPayload> {
+  async signIn(
+    input: { email: string; password: string; tenantId?: string | undefined; mfaCode?: string | undefined },
+    clientIp?: string,
+  ): Promise<AuthPayload> {
     const email = normaliseEmail(input.email);
     const account = accountKey(email);
     const ip = clientIp ? ipKey(clientIp) : undefined;
@@ -166,6 +172,12 @@ export class AccountService {
       await this.throttle.recordFailure(account, ip);
       throw new AccountDomainError(AccountErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
     }
+    const secondFactor = await this.mfa.check(user.id, input.mfaCode);
+    if (secondFactor) {
+      // A wrong code is a failed attempt like a wrong password; asking for one is not.
+      if (secondFactor === MfaErrorCode.MFA_INVALID) await this.throttle.recordFailure(account, ip);
+      throw new MfaDomainError(secondFactor);
+    }
     await this.throttle.recordSuccess(account);
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : undefined;
     return this.db.platform(async (m) => {
@@ -188,7 +200,7 @@ export class AccountService {
       return { id: requested, role };
     }
     const rows: { id: string; role: TenantRole }[] = await m.query(
-      `SELECT tenant_id AS id, role FROM platform.memberships WHERE user_id = $1 ORDER BY created_at, tenant_id LIMIT 1`,
+      `SELECT tenant_id AS id, role FROM platform.memberships WHERE user_id = $1 AND status = 'active' ORDER BY created_at, tenant_id LIMIT 1`,
       [userId],
     );
     return rows[0] ?? null;

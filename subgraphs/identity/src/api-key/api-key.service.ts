@@ -139,7 +139,10 @@ export class ApiKeyService {
   private async assertAdmin(m: EntityManager, actor: Actor): Promise<void> {
     const userId = actor.principal.kind === 'user' ? actor.principal.userId : undefined;
     const rows: { role: string }[] = userId
-      ? await m.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [this.db.tenantId, userId])
+      ? await m.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'`, [
+          this.db.tenantId,
+          userId,
+        ])
       : [];
     if (!roleAtLeast(rows[0]?.role as never, 'admin')) {
       throw new ApiKeyDomainError(ApiKeyErrorCode.NOT_ADMIN, 'Only admins and owners manage API keys');

@@ -283,7 +283,10 @@ export class InvitationService {
   private async assertMayManage(m: EntityManager, actor: Actor, role: TenantRole): Promise<void> {
     const self = actorUserId(actor);
     const rows: { role: TenantRole }[] = self
-      ? await m.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [this.tenantId, self])
+      ? await m.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'`, [
+          this.tenantId,
+          self,
+        ])
       : [];
     const actorRole = rows[0]?.role;
     if (!roleAtLeast(actorRole, INVITE_MEMBERS) || !roleAtLeast(actorRole, role)) {

@@ -13,6 +13,9 @@ export class MembershipEntity {
   @Column('text')
   role!: TenantRole;
 
+  @Column('text')
+  status!: 'active' | 'suspended';
+
   @Column('timestamptz')
   createdAt!: Date;
 

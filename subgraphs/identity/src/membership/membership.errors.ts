@@ -6,6 +6,7 @@ export enum MembershipErrorCode {
   LAST_OWNER = 'LAST_OWNER',
   INVALID_CURSOR = 'INVALID_CURSOR',
   TRANSFER_TO_SELF = 'TRANSFER_TO_SELF',
+  MEMBER_SUSPENDED = 'MEMBER_SUSPENDED',
 }
 
 export class MembershipDomainError extends Error {
@@ -27,6 +28,8 @@ export function toPublicError(error: MembershipDomainError): TenantryError {
       return new ConflictError(error.message, { reason: error.code });
     case MembershipErrorCode.INVALID_CURSOR:
       return new BadUserInputError(error.message, { field: 'after' });
+    case MembershipErrorCode.MEMBER_SUSPENDED:
+      return new ConflictError(error.message, { reason: error.code });
     case MembershipErrorCode.TRANSFER_TO_SELF:
       return new BadUserInputError(error.message, { field: 'userId', reason: error.code });
   }

@@ -5,7 +5,7 @@ import { toUser } from '../user/user.mapper';
 import { User } from '../user/user.type';
 import { ChangeMemberRoleInput } from './membership.input';
 import { toMembership } from './membership.mapper';
-import { MemberConnection, MemberEdge, MemberPageInfo, MemberRole, Membership } from './membership.type';
+import { MemberConnection, MemberEdge, MemberPageInfo, MemberRole, MemberStatus, Membership } from './membership.type';
 
 const MAX_PAGE = 100;
 
@@ -23,11 +23,12 @@ export class MembershipResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Arg('role', () => MemberRole, { nullable: true }) role: MemberRole | undefined,
+    @Arg('status', () => MemberStatus, { nullable: true }) status: MemberStatus | undefined,
     @Ctx() ctx: IdentityContext,
   ): Promise<MemberConnection> {
     if (first < 1 || first > MAX_PAGE)
       throw new BadUserInputError(`first must be between 1 and ${MAX_PAGE}`, { field: 'first', max: MAX_PAGE });
-    const page = await ctx.memberships.page({ first, after: after ?? undefined, role: role ?? undefined });
+    const page = await ctx.memberships.page({ first, after: after ?? undefined, role: role ?? undefined, status: status ?? undefined });
     const edges = page.rows.map(({ membership, cursor }) => Object.assign(new MemberEdge(), { cursor, node: toMembership(membership) }));
     return Object.assign(new MemberConnection(), {
       edges,
@@ -39,6 +40,16 @@ export class MembershipResolver {
   async removeMember(@Arg('userId', () => ID) userId: string, @Ctx() ctx: IdentityContext): Promise<boolean> {
     await ctx.memberships.remove(userId, ctx);
     return true;
+  }
+
+  @Mutation(() => Membership, { description: 'Suspend a member: no new access, seat and history kept' })
+  async suspendMember(@Arg('userId', () => ID) userId: string, @Ctx() ctx: IdentityContext): Promise<Membership> {
+    return toMembership(await ctx.memberships.setStatus(userId, 'suspended', ctx));
+  }
+
+  @Mutation(() => Membership)
+  async reactivateMember(@Arg('userId', () => ID) userId: string, @Ctx() ctx: IdentityContext): Promise<Membership> {
+    return toMembership(await ctx.memberships.setStatus(userId, 'active', ctx));
   }
 
   @Mutation(() => Boolean, { description: 'Leave the tenant of this request (the last owner must transfer ownership first)' })

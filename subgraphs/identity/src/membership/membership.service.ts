@@ -21,6 +21,11 @@ const MANAGE_MEMBERS: TenantRole = 'admin';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** Owners are all locked (any status); only active ones keep a tenant governable. */
+function isLastActiveOwner(member: MembershipEntity, owners: MembershipEntity[]): boolean {
+  return member.role === 'owner' && member.status === 'active' && owners.filter((o) => o.status === 'active').length <= 1;
+}
+
 function actorUserId(actor: Actor): string | undefined {
   return actor.principal.kind === 'user' ? actor.principal.userId : undefined;
 }
@@ -35,21 +40,34 @@ export class MembershipService {
     );
   }
 
-  /** One page of members, oldest first, optionally of one role; keyset-paginated. */
-  async page(options: { first: number; after?: string | undefined; role?: TenantRole | undefined }): Promise<MemberPage> {
+  /** One page of members, oldest first, optionally of one role and status; keyset-paginated. */
+  async page(options: {
+    first: number;
+    after?: string | undefined;
+    role?: TenantRole | undefined;
+    status?: 'active' | 'suspended' | undefined;
+  }): Promise<MemberPage> {
     const cursor = options.after === undefined ? undefined : decodeMemberCursor(options.after);
     if (options.after !== undefined && !cursor) throw new MembershipDomainError(MembershipErrorCode.INVALID_CURSOR, 'Invalid cursor');
     const rows: (MembershipEntity & { cursorAt: string })[] = await this.db.tenant((m) =>
       m.query(
-        `SELECT tenant_id AS "tenantId", user_id AS "userId", role, created_at AS "createdAt", updated_at AS "updatedAt",
+        `SELECT tenant_id AS "tenantId", user_id AS "userId", role, status, created_at AS "createdAt", updated_at AS "updatedAt",
                 created_at::text AS "cursorAt"
            FROM platform.memberships
           WHERE tenant_id = $1
             AND ($2::text IS NULL OR role = $2)
+            AND ($6::text IS NULL OR status = $6)
             AND ($3::timestamptz IS NULL OR (created_at, user_id) > ($3::timestamptz, $4::uuid))
           ORDER BY created_at, user_id
           LIMIT $5`,
-        [this.db.tenantId, options.role ?? null, cursor?.createdAt ?? null, cursor?.userId ?? null, options.first + 1],
+        [
+          this.db.tenantId,
+          options.role ?? null,
+          cursor?.createdAt ?? null,
+          cursor?.userId ?? null,
+          options.first + 1,
+          options.status ?? null,
+        ],
       ),
     );
     return {
@@ -67,10 +85,13 @@ export class MembershipService {
    */
   async remove(userId: string, actor: Actor): Promise<void> {
     await this.db.tenant(async (manager) => {
-      const { member } = await this.lockForChange(manager, userId);
+      const { member, owners } = await this.lockForChange(manager, userId, false);
       const actorRole = await this.currentRole(manager, actor);
       if (!roleAtLeast(actorRole, MANAGE_MEMBERS) || !roleAtLeast(actorRole, member.role)) {
         throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'You cannot remove someone with a role above your own');
+      }
+      if (isLastActiveOwner(member, owners)) {
+        throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one active owner');
       }
       await this.delete(manager, member, actor, userId === actorUserId(actor) ? 'member.left' : 'member.removed');
     });
@@ -95,8 +116,10 @@ export class MembershipService {
     if (userId === self) throw new MembershipDomainError(MembershipErrorCode.TRANSFER_TO_SELF, 'You already own this tenant');
     return this.db.tenant(async (manager) => {
       const { member: target } = await this.lockForChange(manager, userId);
-      const current = self ? await manager.findOneBy(MembershipEntity, { tenantId: this.db.tenantId!, userId: self }) : null;
-      if (!current || current.role !== 'owner') {
+      if (target.status !== 'active') {
+        throw new MembershipDomainError(MembershipErrorCode.MEMBER_SUSPENDED, 'Ownership goes only to an active member');
+      }
+      if ((await this.currentRole(manager, actor)) !== 'owner') {
         throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'Only an owner can transfer ownership');
       }
       const now = new Date();
@@ -119,18 +142,53 @@ export class MembershipService {
   }
 
   /**
+   * Suspends or reactivates a member: a suspended member keeps the seat but gets no new access
+   * token (their next refresh fails) and manages nothing. Never above your own role, never the
+   * last active owner.
+   */
+  async setStatus(userId: string, status: 'active' | 'suspended', actor: Actor): Promise<MembershipEntity> {
+    return this.db.tenant(async (manager) => {
+      const { member, owners } = await this.lockForChange(manager, userId, false);
+      const actorRole = await this.currentRole(manager, actor);
+      if (!roleAtLeast(actorRole, MANAGE_MEMBERS) || !roleAtLeast(actorRole, member.role)) {
+        throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'You cannot suspend someone with a role above your own');
+      }
+      if (status === 'suspended' && isLastActiveOwner(member, owners)) {
+        throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one active owner');
+      }
+      if (member.status === status) return member;
+      const previous = member.status;
+      const updatedAt = new Date();
+      await manager.update(MembershipEntity, { tenantId: member.tenantId, userId }, { status, updatedAt });
+      await appendAuditEvent(manager, {
+        action: status === 'suspended' ? 'member.suspended' : 'member.reactivated',
+        actor: actor.principal,
+        resourceType: 'membership',
+        resourceId: userId,
+        changes: { status: { from: previous, to: status } },
+        requestId: actor.requestId,
+      });
+      return Object.assign(member, { status, updatedAt });
+    });
+  }
+
+  /**
    * The actor's role as the database has it now, not as their access token had it when issued:
    * a demoted or removed admin stops granting and removing at once, not when the token expires.
    */
   private async currentRole(manager: EntityManager, actor: Actor): Promise<TenantRole | undefined> {
     const self = actorUserId(actor);
     if (!self) return undefined;
-    const row = await manager.findOneBy(MembershipEntity, { tenantId: this.db.tenantId!, userId: self });
+    const row = await manager.findOneBy(MembershipEntity, { tenantId: this.db.tenantId!, userId: self, status: 'active' });
     return row?.role;
   }
 
   /** Locks the tenant's owners and the member (owners first, like changeRole: one lock order). */
-  private async lockForChange(manager: EntityManager, userId: string): Promise<{ member: MembershipEntity; owners: MembershipEntity[] }> {
+  private async lockForChange(
+    manager: EntityManager,
+    userId: string,
+    guardLastOwner = true,
+  ): Promise<{ member: MembershipEntity; owners: MembershipEntity[] }> {
     if (!UUID.test(userId)) throw new MembershipDomainError(MembershipErrorCode.MEMBER_NOT_FOUND, 'Member not found');
     const owners = await manager.find(MembershipEntity, {
       where: { tenantId: this.db.tenantId!, role: 'owner' },
@@ -141,8 +199,8 @@ export class MembershipService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!member) throw new MembershipDomainError(MembershipErrorCode.MEMBER_NOT_FOUND, 'Member not found');
-    if (member.role === 'owner' && owners.length <= 1) {
-      throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one owner');
+    if (guardLastOwner && isLastActiveOwner(member, owners)) {
+      throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one active owner');
     }
     return { member, owners };
   }
@@ -179,8 +237,8 @@ export class MembershipService {
       if (!roleAtLeast(actorRole, MANAGE_MEMBERS) || !roleAtLeast(actorRole, role) || !roleAtLeast(actorRole, member.role)) {
         throw new MembershipDomainError(MembershipErrorCode.ROLE_ABOVE_OWN, 'You cannot grant or remove a role above your own');
       }
-      if (member.role === 'owner' && role !== 'owner' && owners.length <= 1) {
-        throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one owner');
+      if (role !== 'owner' && isLastActiveOwner(member, owners)) {
+        throw new MembershipDomainError(MembershipErrorCode.LAST_OWNER, 'A tenant must keep at least one active owner');
       }
       const previous = member.role;
       if (previous === role) return member;

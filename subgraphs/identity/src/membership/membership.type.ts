@@ -11,10 +11,19 @@ export enum MemberRole {
 }
 registerEnumType(MemberRole, { name: 'MemberRole', description: 'owner > admin > manager > member > viewer' });
 
+export enum MemberStatus {
+  ACTIVE = 'active',
+  SUSPENDED = 'suspended',
+}
+registerEnumType(MemberStatus, { name: 'MemberStatus', description: 'A suspended member keeps the seat but gets no new access' });
+
 @ObjectType('Membership', { description: "A person's role in one tenant" })
 export class Membership {
   @Field(() => MemberRole)
   role!: MemberRole;
+
+  @Field(() => MemberStatus)
+  status!: MemberStatus;
 
   @Field(() => Date)
   createdAt!: Date;

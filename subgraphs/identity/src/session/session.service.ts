@@ -29,10 +29,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type Revocation = 'signed_out' | 'revoked' | 'reuse_detected' | 'membership_ended';
 
 export async function membershipRole(manager: EntityManager, tenantId: string, userId: string): Promise<TenantRole | null> {
-  const rows: { role: TenantRole }[] = await manager.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [
-    tenantId,
-    userId,
-  ]);
+  const rows: { role: TenantRole }[] = await manager.query(
+    `SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2 AND status = 'active'`,
+    [tenantId, userId],
+  );
   return rows[0]?.role ?? null;
 }
 
