@@ -46,6 +46,13 @@ describe('sessions: refresh-token rotation, sign-out, tenant switch', () => {
     expect(await currentTenant(next.accessToken)).toBe(tenant.id);
   });
 
+  it("carries the tenant's plan in the access token, for the gateway's rate limit", async () => {
+    const { tokens } = await memberWithSession();
+    const [, payload] = tokens.accessToken.split('.');
+
+    expect(JSON.parse(Buffer.from(payload!, 'base64url').toString())).toMatchObject({ plan: 'free', role: 'member' });
+  });
+
   it('reusing a rotated refresh token is refused and revokes the whole session', async () => {
     const { tokens } = await memberWithSession();
     const rotated = (await refresh(stack.gatewayUrl, tokens.refreshToken)).body.data!.refreshSession;

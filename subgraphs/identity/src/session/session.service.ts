@@ -179,11 +179,17 @@ export class SessionService {
 
   private async sign(grant: Grant): Promise<AuthPayload> {
     const ttl = this.settings.accessTokenTtlSeconds;
+    // The plan rides in the token for the gateway's rate limit; a plan change shows at the next refresh.
+    const plan =
+      grant.tenantId &&
+      (
+        (await this.db.platform((m) => m.query(`SELECT plan FROM platform.tenants WHERE id = $1`, [grant.tenantId]))) as { plan: string }[]
+      )[0]?.plan;
     const accessToken = await issueAccessToken(
       this.settings.signingKey,
       {
         userId: grant.userId,
-        ...(grant.tenantId && grant.role ? { tenantId: grant.tenantId, role: grant.role } : {}),
+        ...(grant.tenantId && grant.role ? { tenantId: grant.tenantId, role: grant.role, ...(plan ? { plan } : {}) } : {}),
         ...(grant.platformRole ? { platformRole: grant.platformRole } : {}),
       },
       ttl,
