@@ -12,7 +12,7 @@ export function loadIdentitySubgraphConfig(env: Record<string, string | undefine
       IDENTITY_PORT: vars.port(4002),
       /** Identity's private key for access tokens (JWK); its public half is served as JWKS. */
       ACCESS_TOKEN_SIGNING_KEY: vars.jwkJson,
-      /** Also the longest a removed member keeps access (docs/adr/0006). */
+      /** Also the longest a removed member keeps access (docs/adr/0011). */
       ACCESS_TOKEN_TTL_SECONDS: seconds(300, 3600),
       /** Absolute lifetime of a session (its refresh-token family), not extended by rotation. */
       REFRESH_TOKEN_TTL_SECONDS: seconds(30 * 24 * 3600, 365 * 24 * 3600),

@@ -206,7 +206,7 @@ export const identityPlatformMigrations: PlatformMigration[] = [
     owner: 'identity',
     up: () => `
       -- A suspended member keeps their seat and history but gets no new access token for the
-      -- tenant and manages nothing there (ADR 6 bounds how long an issued token lasts).
+      -- tenant and manages nothing there (ADR 0011 bounds how long an issued token lasts).
       ALTER TABLE platform.memberships
         ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended'));
     `,

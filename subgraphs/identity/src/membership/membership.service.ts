@@ -81,7 +81,7 @@ export class MembershipService {
 
   /**
    * Removes someone from the tenant. Nobody removes a role above their own, and the last
-   * owner cannot be removed. Their refresh fails from now on (docs/adr/0006).
+   * owner cannot be removed. Their refresh fails from now on (docs/adr/0011).
    */
   async remove(userId: string, actor: Actor): Promise<void> {
     await this.db.tenant(async (manager) => {
