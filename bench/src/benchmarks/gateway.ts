@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -86,6 +87,12 @@ export const gatewayBenchmark: Benchmark = {
         DATABASE_URL: db.url,
         DATABASE_POOL_SIZE: '10',
         CONTEXT_VERIFY_KEY: JSON.stringify(context.publicJwk),
+        // The other secrets production requires (their values do not matter here).
+        MASTER_KEY: randomBytes(32).toString('base64'),
+        MFA_SECRET_KEY: randomBytes(32).toString('base64'),
+        AUDIT_SIGNING_KEY: JSON.stringify((await generateSigningJwk()).privateJwk),
+        AUDIT_CHECKPOINT_INTERVAL_MS: '0',
+        AUDIT_RETENTION_INTERVAL_MS: '0',
       };
       const url = (name: keyof typeof ports) => `http://127.0.0.1:${ports[name]}/graphql`;
       for (const name of ['tenant', 'identity', 'usage', 'audit'] as const) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { auditAppendDuration, secondsSince } from '@tenantry/metrics';
 import { principalId, type Principal } from '@tenantry/auth';
 import { asStoredJson, chainHash, type ChainedEventContent } from './canonical';
 
@@ -65,7 +66,13 @@ const TENANT_CHAIN: ChainTarget = {
  * trigger refuses any row that does not extend the head by exactly one.
  */
 export async function appendAuditEvent(manager: EntityManager, event: AuditEventInput): Promise<string> {
-  return appendLink(manager, event, TENANT_CHAIN);
+  const started = process.hrtime.bigint();
+  try {
+    return await appendLink(manager, event, TENANT_CHAIN);
+  } finally {
+    // Includes the wait for the tenant's chain lock: what an append really costs the caller.
+    auditAppendDuration.observe(secondsSince(started));
+  }
 }
 
 /**
