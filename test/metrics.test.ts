@@ -23,6 +23,9 @@ describe('/metrics', () => {
     await graphql(stack.gatewayUrl, 'mutation Take { consumeQuota(input: { resource: "projects", amount: 5 }) { used } }', {
       token: memberToken,
     });
+    await graphql(stack.gatewayUrl, 'mutation Record { recordUsage(input: { resource: "api_calls", amount: 1 }) { used } }', {
+      token: memberToken,
+    });
 
     const gateway = await fetch(`${stack.gatewayBaseUrl}/metrics`);
     const subgraph = await fetch(stack.subgraphUrls.tenant.replace('/graphql', '/metrics'));
