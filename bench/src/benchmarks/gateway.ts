@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken, CONTEXT_HEADER } from '@tenantry/auth';
 import { startProcess, stopProcesses, waitForHealthy, type ManagedProcess } from '@tenantry/cli/dist/processes';
+import { freePort } from '@tenantry/embedded-db';
 import { createMember, createTenant, createTestDatabase } from '@tenantry/testing';
 import { ms, type Benchmark, type Figure } from '../report';
 
@@ -36,15 +36,6 @@ async function load(url: string, headers: Record<string, string>, query: string,
     body: JSON.stringify({ query }),
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Peak and current resident memory of a process, from /proc (Linux). */

@@ -103,7 +103,8 @@ async function letPostgresUserReach(directories: string[], onLog?: (line: string
   }
 }
 
-function freePort(): Promise<number> {
+/** A port nothing on 127.0.0.1 listens on right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
