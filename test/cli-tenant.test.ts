@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@tenantry/testing';
 
 const run = promisify(execFile);
 const CLI = path.resolve(__dirname, '../packages/cli/dist/main.js');
+const BIN = path.resolve(__dirname, '../node_modules/.bin/tenantry');
 
 describe('tenantry tenant (admin CLI)', () => {
   let db: TestDatabase;
@@ -18,8 +19,12 @@ describe('tenantry tenant (admin CLI)', () => {
   });
 
   async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return command('tenant', ...args);
+  }
+
+  async function command(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, 'tenant', ...args], {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
         env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url },
       });
       return { code: 0, stdout, stderr };
@@ -71,5 +76,57 @@ describe('tenantry tenant (admin CLI)', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^NOT_FOUND/);
     expect(usage.code).toBe(2);
+  });
+
+  it('exports every tenant that is not purged, one bundle each, with a summary scripts can read', async () => {
+    const made = [];
+    for (const slug of ['bulk-one', 'bulk-two', 'bulk-three']) {
+      made.push(JSON.parse((await cli('create', '--slug', slug, '--name', slug, '--json')).stdout) as { id: string; slug: string });
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantry-export-all-'));
+
+    const result = await cli('export', '--all', '--out-dir', dir, '--json');
+
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout) as { exported: { tenantId: string; file: string }[]; failed: unknown[] };
+    expect(summary.failed).toEqual([]);
+    const files = await readdir(dir);
+    for (const tenant of made) {
+      expect(files).toContain(`${tenant.slug}.json`);
+      const bundle = JSON.parse(await readFile(path.join(dir, `${tenant.slug}.json`), 'utf8')) as { tenant: { id: string } };
+      expect(bundle.tenant.id).toBe(tenant.id);
+    }
+    // Every bundle written belongs to a tenant that was listed; purged tenants are skipped.
+    expect(summary.exported.map((e) => path.basename(e.file)).sort()).toEqual([...files].sort());
+    expect((await cli('export', '--all')).code).toBe(2);
+  });
+
+  it('draws a progress bar on a terminal and none on a pipe', async () => {
+    expect((await cli('create', '--slug', 'bar-drawn', '--name', 'Bar')).code).toBe(0);
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'tenantry-export-tty-'));
+    // `script` gives the CLI a pseudo-terminal, as a person at a shell would.
+    const tty = await run('script', ['-qec', `${process.execPath} ${CLI} tenant export --all --out-dir ${dir}`, '/dev/null'], {
+      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url },
+    });
+    expect(tty.stdout).toMatch(/export \[#+\]\s+\d+\/\d+\s+100%/);
+    expect(tty.stdout).toMatch(/tenant\(s\) exported/);
+
+    const piped = await cli('export', '--all', '--out-dir', dir);
+    expect(piped.stderr).not.toContain('export [');
+    expect(piped.stdout).toMatch(/^exported \S+ \(/m);
+  });
+
+  it('migrates with --json and refuses bad options with exit 2', async () => {
+    const migrated = await command('migrate', '--json', '--concurrency', '2');
+    expect(migrated.code).toBe(0);
+    expect(JSON.parse(migrated.stdout)).toMatchObject({ failed: [], platform: [] });
+
+    expect((await command('migrate', '--concurrency', '0')).code).toBe(2);
+    expect((await command('migrate', '--frobnicate')).code).toBe(2);
+  });
+
+  it('runs as `npx tenantry` through the workspace bin', async () => {
+    const { stdout } = await run(BIN, ['tenant', 'list', '--json'], { env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: db.url } });
+    expect(JSON.parse(stdout)).toMatchObject({ totalCount: expect.any(Number) });
   });
 });

@@ -18,8 +18,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
   tenant: (args) => tenantCommand(args, loadCliConfig(env)),
-  'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
-  'expire-trials': () => expireTrialsCommand(loadCliConfig(env)),
+  'rotate-master-key': (args) => rotateMasterKeyCommand(args, loadCliConfig(env)),
+  'expire-trials': (args) => expireTrialsCommand(args, loadCliConfig(env)),
 };
 
 async function main(): Promise<number> {

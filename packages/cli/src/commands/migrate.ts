@@ -2,19 +2,35 @@ import { loadPlanCatalog, syncPlanCatalog } from '@tenantry/plans';
 import { migratePlatform, migrateTenants, createDataSource } from '@tenantry/tenancy';
 import type { CliConfig } from '../config';
 import { openDatabase } from '../database';
+import { ProgressBar, progressWanted } from '../progress';
+
+const USAGE = 'usage: tenantry migrate [--concurrency N] [--tenant ID ...] [--json] [--no-progress]';
 
 /**
- * `migrate [--concurrency N] [--tenant ID ...] [--json]`: platform first, then every tenant
- * behind the latest version. One line per tenant; exit 1 when any tenant failed (the others
- * are migrated regardless, and a rerun resumes with the ones still behind).
+ * `migrate [--concurrency N] [--tenant ID ...] [--json] [--no-progress]`: platform first, then
+ * every tenant behind the latest version. On a terminal a progress bar (failures printed above
+ * it); otherwise one line per tenant. Exit 1 when any tenant failed (the others are migrated
+ * regardless, and a rerun resumes with the ones still behind), 2 on bad usage.
  */
 export async function migrateCommand(args: string[], config: CliConfig): Promise<number> {
   const json = args.includes('--json');
   const concurrency = Number(valueOf(args, '--concurrency') ?? config.MIGRATE_CONCURRENCY);
   const tenantIds = args.flatMap((arg, i) => (arg === '--tenant' && args[i + 1] ? [args[i + 1]!] : []));
+  const known = new Set(['--json', '--no-progress', '--concurrency', '--tenant']);
+  const unknown = args.filter(
+    (arg, i) => arg.startsWith('--') && !known.has(arg) && !['--concurrency', '--tenant'].includes(args[i - 1] ?? ''),
+  );
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64 || unknown.length > 0) {
+    process.stderr.write(
+      `${unknown.length ? `unknown option ${unknown[0]}\n` : '--concurrency must be an integer from 1 to 64\n'}${USAGE}\n`,
+    );
+    return 2;
+  }
   const say = (line: string) => {
     if (!json) process.stdout.write(`${line}\n`);
   };
+  const showBar = progressWanted(args, process.stderr);
+  let bar: ProgressBar | undefined;
   const db = await openDatabase(config, say);
   const dataSource = createDataSource({ url: db.url, poolSize: concurrency + 1, applicationName: 'tenantry-migrate' });
   await dataSource.initialize();
@@ -30,9 +46,14 @@ export async function migrateCommand(args: string[], config: CliConfig): Promise
       onProgress: (outcome, done, total) => {
         const detail =
           outcome.status === 'failed' ? ` — ${outcome.error}` : outcome.status === 'migrated' ? ` (${outcome.applied.join(', ')})` : '';
-        say(`[${done}/${total}] tenant ${outcome.tenantId}: ${outcome.status}${detail} in ${outcome.ms} ms`);
+        const line = `[${done}/${total}] tenant ${outcome.tenantId}: ${outcome.status}${detail} in ${outcome.ms} ms`;
+        bar ??= new ProgressBar({ label: 'migrate', total, stream: process.stderr, enabled: showBar });
+        if (!bar.active) say(line);
+        else if (outcome.status === 'failed') bar.line(line);
+        bar.tick(outcome.status === 'failed' ? 'failed' : 'ok');
       },
     });
+    bar?.finish();
     const ms = Date.now() - started;
     if (json) {
       process.stdout.write(`${JSON.stringify({ platform, ...report, ms })}\n`);

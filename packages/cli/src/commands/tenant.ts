@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
+import type { DataSource } from 'typeorm';
 import type { Principal } from '@tenantry/auth';
 import { TenantryError } from '@tenantry/errors';
 import { createDataSource, RequestDatabase, isTenantId } from '@tenantry/tenancy';
 import { TenantEntity, TenantService, exportTenant, mapTenantErrors, purgeTenant } from '@tenantry/subgraph-tenant';
 import type { CliConfig } from '../config';
 import { openDatabase } from '../database';
+import { ProgressBar, progressWanted } from '../progress';
 
 /** Who the platform's audit records for CLI actions: platform staff at a terminal. */
 export const CLI_OPERATOR_ID = '00000000-0000-4000-8000-00000000c1a0';
@@ -17,6 +20,8 @@ const USAGE = `usage: tenantry tenant <command> [--json]
   create --slug S --name N [--plan P] [--trial]
   suspend <id> | resume <id> | cancel <id>    status changes (audited)
   export <id> --out FILE                      the tenant's data bundle (JSON)
+  export --all --out-dir DIR [--status S]     every tenant not purged, one bundle each
+                                              (progress bar on a terminal; --no-progress)
   purge <id>                                  drop a cancelled tenant's schema, role and rows`;
 
 type Flags = Record<string, string | true>;
@@ -115,6 +120,20 @@ export async function tenantCommand(args: string[], config: CliConfig): Promise<
         return 0;
       }
       case 'export': {
+        if (flags.all === true) {
+          if (typeof flags['out-dir'] !== 'string' || positional.length > 0) return usage();
+          return await exportAll(
+            service,
+            dataSource,
+            actor,
+            flags['out-dir'],
+            typeof flags.status === 'string' ? flags.status : undefined,
+            {
+              json,
+              progress: progressWanted(rest, process.stderr),
+            },
+          );
+        }
         const id = positional[0];
         if (!id || typeof flags.out !== 'string') return usage();
         const bundle = await exportTenant(dataSource, new RequestDatabase(dataSource, id), actor);
@@ -139,6 +158,55 @@ export async function tenantCommand(args: string[], config: CliConfig): Promise<
     await dataSource.destroy();
     await db.stop();
   }
+}
+
+/**
+ * Exports every tenant (except purged ones) into DIR/<slug>.json, page by page, each in its own
+ * export unit so one failure does not stop the rest. Exit 1 when any tenant failed; a failed
+ * tenant leaves no file behind (bundles are written whole or not at all).
+ */
+async function exportAll(
+  service: TenantService,
+  dataSource: DataSource,
+  actor: { principal: Principal; requestId: string },
+  outDir: string,
+  status: string | undefined,
+  options: { json: boolean; progress: boolean },
+): Promise<number> {
+  await mkdir(outDir, { recursive: true });
+  const tenants: TenantEntity[] = [];
+  for (let after: string | null = null; ;) {
+    const page = await service.list(status ? { status: status as never } : {}, { first: 100, after });
+    tenants.push(...page.rows.map((r) => r.tenant).filter((t) => t.status !== 'purged'));
+    if (!page.hasNextPage || page.rows.length === 0) break;
+    after = page.rows[page.rows.length - 1]!.cursor;
+  }
+  const bar = new ProgressBar({ label: 'export', total: tenants.length, stream: process.stderr, enabled: options.progress });
+  const exported: { tenantId: string; file: string }[] = [];
+  const failed: { tenantId: string; error: string }[] = [];
+  for (const tenant of tenants) {
+    const file = path.join(outDir, `${tenant.slug}.json`);
+    try {
+      const bundle = await exportTenant(dataSource, new RequestDatabase(dataSource, tenant.id), actor);
+      await writeFile(file, JSON.stringify(bundle, null, 2));
+      exported.push({ tenantId: tenant.id, file });
+      if (!bar.active && !options.json) process.stdout.write(`exported ${tenant.slug} (${tenant.id}) to ${file}\n`);
+      bar.tick();
+    } catch (error) {
+      const mapped = mapTenantErrors(error) ?? error;
+      const message = mapped instanceof TenantryError ? `${mapped.code}: ${mapped.message}` : String(error);
+      failed.push({ tenantId: tenant.id, error: message });
+      if (!options.json) bar.line(`tenant ${tenant.slug} (${tenant.id}): ${message}`);
+      bar.tick('failed');
+    }
+  }
+  bar.finish();
+  process.stdout.write(
+    options.json
+      ? `${JSON.stringify({ exported, failed })}\n`
+      : `${exported.length} tenant(s) exported to ${outDir}; ${failed.length} failed\n`,
+  );
+  return failed.length > 0 ? 1 : 0;
 }
 
 function usage(): number {
