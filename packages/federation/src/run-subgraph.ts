@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '@tenantry/logging';
 import { watchPool, type PoolCounts } from '@tenantry/metrics';
 import { startTracing } from '@tenantry/tracing';
 import { importVerifyKey } from '@tenantry/auth';
+import { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph';
 import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } from './subgraph-server';
 
@@ -51,6 +52,7 @@ export async function runSubgraph<C extends BaseSubgraphContext>(
       schema,
       logger,
       contextVerifyKey,
+      securityAudit: new SecurityAuditRecorder(runtime.dataSource, logger),
       createContext: (base) => runtime.createContext(base, runtime.dataSource),
       checkReady: async () => {
         await runtime.dataSource.query('SELECT 1');
