@@ -26,7 +26,13 @@ export interface RequestContextClaims {
 export const USER_AGENT_MAX = 256;
 
 export async function signContextToken(key: SigningKey, claims: RequestContextClaims): Promise<string> {
-  return new SignJWT({ rid: claims.requestId, tid: claims.tenantId, prn: claims.principal, cip: claims.clientIp, ua: claims.userAgent?.slice(0, USER_AGENT_MAX) })
+  return new SignJWT({
+    rid: claims.requestId,
+    tid: claims.tenantId,
+    prn: claims.principal,
+    cip: claims.clientIp,
+    ua: claims.userAgent?.slice(0, USER_AGENT_MAX),
+  })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'tenantry-context+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
