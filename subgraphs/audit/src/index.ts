@@ -8,3 +8,4 @@ export { checkpointMovedChains } from './audit-checkpoint/audit-checkpoint.job';
 export { checkpointHead, PLATFORM_CHAIN_ID } from './audit-checkpoint/audit-checkpoint.service';
 export { ChainVerifier, ChainBreakReason, verifyChain, CHAIN_ROW_COLUMNS, type ChainRow } from './audit-chain/audit-chain.service';
 export { purgeExpiredAuditEvents, purgeExpiredPlatformAuditEvents, type PurgeOutcome } from './audit-retention/audit-retention.job';
+export { AuditChainDomainError, AuditChainErrorCode } from './audit-chain/audit-chain.errors';
