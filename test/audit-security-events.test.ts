@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { tenantSchemaName } from '@tenantry/tenancy';
 import {
   createMember,
@@ -15,6 +16,8 @@ const RENAME = 'mutation Rename($name: String!) { renameTenant(input: { name: $n
 const SIGN_UP = 'mutation ($input: SignUpInput!) { signUp(input: $input) { accepted } }';
 const SIGN_IN = 'mutation ($input: SignInInput!) { signIn(input: $input) { accessToken } }';
 const PASSWORD = 'quartz-lantern-meadow-73';
+const REFRESH = 'mutation ($token: String!) { refreshSession(input: { refreshToken: $token }) { refreshToken } }';
+const CREATE_KEY = 'mutation { createApiKey(input: { name: "Partner", scopes: ["members:read"] }) { key apiKey { id } } }';
 
 interface StoredEvent {
   seq: string;
@@ -195,5 +198,102 @@ describe('security events on the audit trail (denials and failed sign-ins)', () 
     expect(everything).not.toContain(wrongPassword);
     expect(everything).not.toContain(unknown);
     expect(stack.logs.join('\n')).not.toContain(wrongPassword);
+  });
+
+  it("records a reused refresh token on the session tenant's trail, without the token", async () => {
+    const email = `reuse-${randomUUID().slice(0, 8)}@example.test`;
+    const slug = `reuse-${randomUUID().slice(0, 8)}`;
+    await graphql(stack.gatewayUrl, SIGN_UP, {
+      variables: { input: { email, password: PASSWORD, displayName: 'Owner', organisation: { name: 'Reuse Co', slug } } },
+    });
+    const [tenant] = (await db.dataSource.query(`SELECT id FROM platform.tenants WHERE slug = $1`, [slug])) as { id: string }[];
+    const signedIn = await graphql<{ signIn: { refreshToken: string } }>(
+      stack.gatewayUrl,
+      'mutation ($input: SignInInput!) { signIn(input: $input) { refreshToken } }',
+      { variables: { input: { email, password: PASSWORD, tenantId: tenant!.id } } },
+    );
+    const stolen = signedIn.body.data!.signIn.refreshToken;
+    expect(errorCodes(await graphql(stack.gatewayUrl, REFRESH, { variables: { token: stolen } }))).toEqual([]);
+
+    const replay = await graphql(stack.gatewayUrl, REFRESH, { variables: { token: stolen } });
+
+    expect(errorCodes(replay)).not.toEqual([]);
+    const events = await tenantEvents(tenant!.id, `action = 'auth.refresh_token_reused'`);
+    expect(events).toEqual([
+      expect.objectContaining({
+        resource_type: 'session',
+        changes: expect.objectContaining({ revoked: true, userId: expect.any(String) }),
+      }),
+    ]);
+    expect(JSON.stringify(events)).not.toContain(stolen);
+  });
+
+  it("records a rejected API key: a known key on its tenant's trail, an unknown one on the platform's, never the secret", async () => {
+    const tenant = await createTenant(db.dataSource, { plan: 'enterprise' });
+    const owner = await createMember(db.dataSource, tenant.id, 'owner');
+    const created = await graphql<{ createApiKey: { key: string; apiKey: { id: string } } }>(stack.gatewayUrl, CREATE_KEY, {
+      token: await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' }),
+    });
+    expect(errorCodes(created)).toEqual([]);
+    const { key, apiKey } = created.body.data!.createApiKey;
+    // tk_<12 hex prefix>_<43-character secret>
+    const prefix = key.slice(3, 15);
+    const secret = key.slice(16);
+    const wrongSecret = `tk_${prefix}_${secret.replace(/./g, (c) => (c === 'A' ? 'B' : 'A'))}`;
+    const unknownKey = `tk_${randomUUID().replace(/-/g, '').slice(0, 12)}_${secret}`;
+    const platformBefore = (await platformEvents(`action = 'auth.api_key_rejected'`)).length;
+
+    const wrong = await graphql(stack.gatewayUrl, '{ members { role } }', { headers: { authorization: `ApiKey ${wrongSecret}` } });
+    const unknown = await graphql(stack.gatewayUrl, '{ members { role } }', { headers: { authorization: `ApiKey ${unknownKey}` } });
+
+    expect(errorCodes(wrong)).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(unknown)).toEqual(['UNAUTHENTICATED']);
+    const onTenant = await tenantEvents(tenant.id, `action = 'auth.api_key_rejected'`);
+    expect(onTenant).toEqual([
+      expect.objectContaining({ resource_type: 'api_key', resource_id: apiKey.id, changes: { reason: 'wrong_secret' } }),
+    ]);
+    const onPlatform = (await platformEvents(`action = 'auth.api_key_rejected'`)).slice(platformBefore);
+    expect(onPlatform.map((e) => e.changes.reason)).toEqual(['unknown_key']);
+    expect(JSON.stringify([onTenant, onPlatform])).not.toContain(secret);
+  });
+});
+
+describe("the security-event recorder's flood bound", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('writes at most maxPerWindow events per window, and the next event of a coalesced or dropped key carries the count', async () => {
+    let now = 0;
+    const recorder = new SecurityAuditRecorder(db.dataSource, undefined, { windowMs: 60_000, maxPerWindow: 2, maxKeys: 100 }, () => now);
+    const event = (resourceId: string) => ({
+      action: 'authz.denied',
+      actor: { kind: 'anonymous' as const },
+      clientIp: '203.0.113.9',
+      resourceType: 'operation',
+      resourceId,
+      details: { requirement: 'staff' },
+    });
+
+    const firstWindow = [];
+    for (const id of ['Query.a', 'Query.b', 'Query.c', 'Query.a', 'Query.a']) firstWindow.push(await recorder.record(event(id)));
+    now = 60_000;
+    const secondWindow = [await recorder.record(event('Query.a')), await recorder.record(event('Query.c'))];
+
+    expect(firstWindow).toEqual(['written', 'written', 'dropped', 'coalesced', 'coalesced']);
+    expect(secondWindow).toEqual(['written', 'written']);
+    const rows = (await db.dataSource.query(
+      `SELECT resource_id, changes FROM platform.audit_events WHERE action = 'authz.denied' ORDER BY seq`,
+    )) as { resource_id: string; changes: Record<string, unknown> }[];
+    expect(rows).toEqual([
+      { resource_id: 'Query.a', changes: { requirement: 'staff' } },
+      { resource_id: 'Query.b', changes: { requirement: 'staff' } },
+      { resource_id: 'Query.a', changes: { requirement: 'staff', coalesced: 2 } },
+      { resource_id: 'Query.c', changes: { requirement: 'staff', coalesced: 1 } },
+    ]);
   });
 });
