@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { tenantSchemaName } from '@tenantry/tenancy';
+import { base32Decode, totp } from '../subgraphs/identity/src/mfa/totp';
 import {
   createMember,
   createTenant,
@@ -198,6 +199,33 @@ describe('security events on the audit trail (denials and failed sign-ins)', () 
     expect(everything).not.toContain(wrongPassword);
     expect(everything).not.toContain(unknown);
     expect(stack.logs.join('\n')).not.toContain(wrongPassword);
+  });
+
+  it('records a wrong second-factor code at sign-in (not a missing one), on the platform trail for a person without a tenant', async () => {
+    const email = `mfa-${randomUUID().slice(0, 8)}@example.test`;
+    await graphql(stack.gatewayUrl, SIGN_UP, { variables: { input: { email, password: PASSWORD, displayName: 'Mfa' } } });
+    const signedIn = await graphql<{ signIn: { accessToken: string } }>(stack.gatewayUrl, SIGN_IN, {
+      variables: { input: { email, password: PASSWORD } },
+    });
+    const token = signedIn.body.data!.signIn.accessToken;
+    const enrolled = await graphql<{ enrollMfa: { secret: string } }>(stack.gatewayUrl, 'mutation { enrollMfa { secret } }', { token });
+    const seed = base32Decode(enrolled.body.data!.enrollMfa.secret);
+    const confirmed = await graphql(stack.gatewayUrl, 'mutation ($code: String!) { confirmMfa(code: $code) }', {
+      token,
+      variables: { code: totp(seed, Date.now() / 1000) },
+    });
+    expect(errorCodes(confirmed)).toEqual([]);
+    const before = (await platformEvents(`action = 'auth.sign_in_failed'`)).length;
+    const wrongCode = totp(seed, Date.now() / 1000 + 3600);
+
+    const missing = await graphql(stack.gatewayUrl, SIGN_IN, { variables: { input: { email, password: PASSWORD } } });
+    const wrong = await graphql(stack.gatewayUrl, SIGN_IN, { variables: { input: { email, password: PASSWORD, mfaCode: wrongCode } } });
+
+    expect(errorCodes(missing)).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(wrong)).toEqual(['UNAUTHENTICATED']);
+    const added = (await platformEvents(`action = 'auth.sign_in_failed'`)).slice(before);
+    expect(added.map((e) => e.changes)).toEqual([expect.objectContaining({ reason: 'mfa_invalid', knownAccount: true })]);
+    expect(JSON.stringify(added)).not.toContain(`"${wrongCode}"`);
   });
 
   it("records a reused refresh token on the session tenant's trail, without the token", async () => {
