@@ -161,7 +161,7 @@ describe('audit events commit with the change they record', () => {
       ]);
     });
 
-    it("refuses a viewer's rename with FORBIDDEN and records neither change nor event", async () => {
+    it("refuses a viewer's rename with FORBIDDEN and records no change and no change event, only the refusal (ADR 0022)", async () => {
       const tenant = await createTenant(db.dataSource, { name: 'Unchanged' });
       const viewer = await createMember(db.dataSource, tenant.id, 'viewer');
       const token = await stack.token({ userId: viewer.id, tenantId: tenant.id, role: 'viewer' });
@@ -170,7 +170,7 @@ describe('audit events commit with the change they record', () => {
 
       expect(errorCodes(res)).toEqual(['FORBIDDEN']);
       expect(await tenantName(tenant)).toBe('Unchanged');
-      expect(await auditTrail(tenant)).toEqual([]);
+      expect((await auditTrail(tenant)).map((e) => [e.action, e.actor_id])).toEqual([['authz.denied', viewer.id]]);
     });
 
     it('refuses to demote the last owner with CONFLICT and writes nothing', async () => {

@@ -159,7 +159,12 @@ export async function startGateway(
         });
         // The socket's address: behind a proxy this is the proxy's (X-Forwarded-For is not trusted yet).
         const clientIp = req.socket.remoteAddress;
-        const contextToken = await signContextToken(signingKey, { ...caller, ...(clientIp ? { clientIp } : {}) });
+        const userAgent = req.headers['user-agent'];
+        const contextToken = await signContextToken(signingKey, {
+          ...caller,
+          ...(clientIp ? { clientIp } : {}),
+          ...(userAgent ? { userAgent } : {}),
+        });
         return { ...caller, log, contextToken };
       },
     }),

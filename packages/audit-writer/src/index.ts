@@ -5,6 +5,7 @@ import { principalId, type Principal } from '@tenantry/auth';
 import { asStoredJson, chainHash, type ChainedEventContent } from './canonical';
 
 export * from './canonical';
+export * from './security-events';
 
 export interface AuditEventInput {
   /** Stable dotted name, e.g. `tenant.renamed`. */

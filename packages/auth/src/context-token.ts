@@ -18,10 +18,21 @@ export interface RequestContextClaims {
   principal: Principal;
   /** The client's address as the gateway saw it (for per-IP throttling); never a credential. */
   clientIp?: string;
+  /** The client's User-Agent header, cut to USER_AGENT_MAX characters (audited with security events). */
+  userAgent?: string;
 }
 
+/** Longest User-Agent a context token carries; longer ones are cut. */
+export const USER_AGENT_MAX = 256;
+
 export async function signContextToken(key: SigningKey, claims: RequestContextClaims): Promise<string> {
-  return new SignJWT({ rid: claims.requestId, tid: claims.tenantId, prn: claims.principal, cip: claims.clientIp })
+  return new SignJWT({
+    rid: claims.requestId,
+    tid: claims.tenantId,
+    prn: claims.principal,
+    cip: claims.clientIp,
+    ua: claims.userAgent?.slice(0, USER_AGENT_MAX),
+  })
     .setProtectedHeader({ alg: SIGNING_ALG, kid: key.kid, typ: 'tenantry-context+jwt' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -53,7 +64,14 @@ export async function verifyContextToken(key: KeyLike | Uint8Array, token: strin
     throw new UnauthenticatedError('Malformed gateway context');
   }
   const clientIp = typeof payload.cip === 'string' && payload.cip.length <= 64 ? payload.cip : undefined;
-  return { requestId, principal, ...(tenantId ? { tenantId } : {}), ...(clientIp ? { clientIp } : {}) };
+  const userAgent = typeof payload.ua === 'string' ? payload.ua.slice(0, USER_AGENT_MAX) : undefined;
+  return {
+    requestId,
+    principal,
+    ...(tenantId ? { tenantId } : {}),
+    ...(clientIp ? { clientIp } : {}),
+    ...(userAgent ? { userAgent } : {}),
+  };
 }
 
 function parsePrincipal(value: unknown): Principal | undefined {

@@ -104,3 +104,17 @@ export function allows(entry: PermissionEntry, subject: Subject): boolean {
   const who = entry.allow.some(grantPasses);
   return who && (!entry.feature || (subject.hasTenant && p.kind !== 'anonymous' && subject.features.has(entry.feature)));
 }
+
+/** Grants that make a query sensitive when they are all an entry allows (ADR 0022). */
+const SENSITIVE_GRANTS = new Set(['role:admin', 'role:owner', 'staff', 'staff:support', 'staff:platform_admin', 'scope:audit:read']);
+
+/**
+ * Whether a refusal of `operation` is audited (`authz.denied`): every mutation, and the
+ * queries that read what only administrators or staff may see — the audit trail itself (the
+ * `audit_logs` feature) and any query allowed to nobody below tenant admin or platform staff.
+ */
+export function deniesAreAudited(operation: string, entry: PermissionEntry): boolean {
+  if (operation.startsWith('Mutation.')) return true;
+  if (entry.feature === 'audit_logs') return true;
+  return entry.allow.every((grant) => SENSITIVE_GRANTS.has(grant));
+}

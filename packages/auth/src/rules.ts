@@ -12,6 +12,8 @@ export interface AuthContext {
   tenantId?: string;
   principal: Principal;
   clientIp?: string;
+  /** The client's User-Agent as the gateway saw it (cut to 256 characters). */
+  userAgent?: string;
   /**
    * The request tenant's effective features (plan + overrides), loaded at most once per
    * request by the subgraph's context (RequestDatabase.features); read by hasFeature (ADR 0007).
@@ -37,11 +39,28 @@ export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextu
  * denial from a resolver's own FORBIDDEN.
  */
 function denied(requirement: string, message: string): ForbiddenError {
-  return new ForbiddenError(message, { requirement });
+  return markDenial(new ForbiddenError(message, { requirement }));
 }
 
 function unauthenticated(requirement: string): TenantryError {
-  return new TenantryError(ErrorCode.UNAUTHENTICATED, 'Authentication is required', { requirement });
+  return markDenial(new TenantryError(ErrorCode.UNAUTHENTICATED, 'Authentication is required', { requirement }));
+}
+
+/** Marks an error as a permission rule's refusal (never set on a resolver's own errors). */
+const PERMISSION_DENIAL = Symbol('tenantry.permissionDenial');
+
+function markDenial<E extends TenantryError>(error: E): E {
+  Object.defineProperty(error, PERMISSION_DENIAL, { value: true, enumerable: false });
+  return error;
+}
+
+/**
+ * Whether `error` is a permission rule's refusal of who the caller is (FORBIDDEN or
+ * UNAUTHENTICATED with the requirement that failed): what the denial audit records. A
+ * resolver's own FORBIDDEN and FEATURE_NOT_IN_PLAN (a plan limit, not an access attempt) are not.
+ */
+export function isPermissionDenial(error: unknown): error is TenantryError {
+  return error instanceof TenantryError && (error as unknown as Record<symbol, unknown>)[PERMISSION_DENIAL] === true;
 }
 
 /** An API key holding `scope`, acting in its own tenant (the gateway sets the key's tenant). */
@@ -143,7 +162,7 @@ export function permissions(rules: IRules, federationQueryFields: string[] = ['_
       fallbackRule: deny,
       allowExternalErrors: true,
       debug: false,
-      fallbackError: () => new ForbiddenError('Not allowed', { requirement: 'none' }),
+      fallbackError: () => markDenial(new ForbiddenError('Not allowed', { requirement: 'none' })),
     },
   );
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError } from '@tenantry/config';
+import { auditCommand } from './commands/audit';
 import { composeCommand } from './commands/compose';
 import { expireTrialsCommand } from './commands/expire-trials';
 import { keysCommand } from './commands/keys';
@@ -18,6 +19,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
   tenant: (args) => tenantCommand(args, loadCliConfig(env)),
+  audit: (args) => auditCommand(args, loadCliConfig(env)),
   'rotate-master-key': (args) => rotateMasterKeyCommand(args, loadCliConfig(env)),
   'expire-trials': (args) => expireTrialsCommand(args, loadCliConfig(env)),
 };

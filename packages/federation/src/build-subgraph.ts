@@ -5,7 +5,8 @@ import { parse, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { IRules } from 'graphql-shield';
-import { loadPermissionMatrix, permissions, rootRulesFromMatrix, type PermissionMatrix } from '@tenantry/auth';
+import { deniesAreAudited, loadPermissionMatrix, permissions, rootRulesFromMatrix, type PermissionMatrix } from '@tenantry/auth';
+import { denialAudit } from './denial-audit';
 
 let matrix: PermissionMatrix | undefined;
 /** config/permissions.json, read once per process. */
@@ -72,7 +73,12 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
   );
   // Shield (allowExternalErrors) returns a resolver's error instead of re-throwing it, so the
   // domain-error mapping must sit inside it, next to the resolver.
-  const middlewares = definition.mapError ? [guard, errorMapping(definition.mapError)] : [guard];
+  const audited = {
+    Query: rootFields.Query.filter((f) => deniesAreAudited(`Query.${f}`, permissionMatrix().operations[`Query.${f}`]!)),
+    Mutation: rootFields.Mutation,
+  };
+  // Outermost, around the guard: sees the guard's refusal of the fields whose denials are audited.
+  const middlewares = [denialAudit(audited), guard, ...(definition.mapError ? [errorMapping(definition.mapError)] : [])];
   return {
     schema: applyMiddleware(subgraphSchema, ...middlewares),
     sdl: printSubgraphSchema(subgraphSchema),

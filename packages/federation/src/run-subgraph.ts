@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '@tenantry/logging';
 import { watchPool, type PoolCounts } from '@tenantry/metrics';
 import { startTracing } from '@tenantry/tracing';
 import { importVerifyKey } from '@tenantry/auth';
+import { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { buildSubgraph, type SubgraphDefinition } from './build-subgraph';
 import { startSubgraphServer, type BaseSubgraphContext, type RunningServer } from './subgraph-server';
 
@@ -21,7 +22,8 @@ export interface SubgraphRuntime<C extends BaseSubgraphContext> {
   dataSource: DataSource;
   definition: SubgraphDefinition;
   createContext: (base: BaseSubgraphContext, dataSource: DataSource) => C;
-  extraRoutes?: (app: express.Express) => void;
+  /** Routes beside /graphql, given the process's security-event recorder. */
+  extraRoutes?: (app: express.Express, securityAudit: SecurityAuditRecorder) => void;
 }
 
 export interface SubgraphHandle extends RunningServer {
@@ -45,17 +47,20 @@ export async function runSubgraph<C extends BaseSubgraphContext>(
   const { schema } = await buildSubgraph(runtime.definition);
   const pool = (runtime.dataSource.driver as unknown as { master?: PoolCounts }).master;
   if (pool) watchPool(runtime.name, pool);
+  const securityAudit = new SecurityAuditRecorder(runtime.dataSource, logger);
+  const extraRoutes = runtime.extraRoutes;
   const server = await startSubgraphServer<C>(
     {
       name: runtime.name,
       schema,
       logger,
       contextVerifyKey,
+      securityAudit,
       createContext: (base) => runtime.createContext(base, runtime.dataSource),
       checkReady: async () => {
         await runtime.dataSource.query('SELECT 1');
       },
-      ...(runtime.extraRoutes ? { extraRoutes: runtime.extraRoutes } : {}),
+      ...(extraRoutes ? { extraRoutes: (app: express.Express) => extraRoutes(app, securityAudit) } : {}),
     },
     port,
     config.HOST,

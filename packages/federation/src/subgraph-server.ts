@@ -9,6 +9,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { KeyLike } from 'jose';
 import type { Logger } from 'pino';
+import type { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { CONTEXT_HEADER, principalId, verifyContextToken, type AuthContext } from '@tenantry/auth';
 import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
 import { activeTraceId, annotateActiveSpan, traceHttpRequest } from '@tenantry/tracing';
@@ -16,6 +17,8 @@ import { errorAndLogPlugin } from './error-plugin';
 
 export interface BaseSubgraphContext extends AuthContext {
   log: Logger;
+  /** Records refusals (denied operations, failed sign-ins) on the audit trail, flood-bounded (ADR 0022). */
+  securityAudit?: SecurityAuditRecorder;
 }
 
 export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
@@ -28,6 +31,8 @@ export interface SubgraphServerOptions<C extends BaseSubgraphContext> {
   /** Throws when a dependency (the database) is unreachable. */
   checkReady: () => Promise<void>;
   bodyLimit?: string;
+  /** The process's recorder of security events; absent, refusals are not audited. */
+  securityAudit?: SecurityAuditRecorder;
   /** Routes beside /graphql (identity serves its JWKS this way). */
   extraRoutes?: (app: express.Express) => void;
 }
@@ -112,7 +117,7 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
           principalId: principalId(claims.principal),
           traceId: activeTraceId(),
         });
-        return options.createContext({ ...claims, log });
+        return options.createContext({ ...claims, log, ...(options.securityAudit ? { securityAudit: options.securityAudit } : {}) });
       },
     }),
   );

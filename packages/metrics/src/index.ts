@@ -109,6 +109,12 @@ export const auditAppendDuration = new Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
 });
 
+export const auditSecurityEvents = new Counter({
+  name: 'tenantry_audit_security_events_total',
+  help: 'Security events (authz.denied, auth.*_failed) by outcome: written, coalesced into a later event, dropped over the budget, or failed to write',
+  labelNames: ['action', 'outcome'] as const,
+});
+
 /** Seconds since `start` (from process.hrtime.bigint()). */
 export function secondsSince(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;

@@ -34,6 +34,8 @@ export function loadAuditSubgraphConfig(env: Record<string, string | undefined>)
         .int()
         .min(0)
         .default(6 * 60 * 60 * 1000),
+      /** Days the platform's own trail keeps events before the retention job purges them (signed record). */
+      AUDIT_PLATFORM_RETENTION_DAYS: z.coerce.number().int().min(1).default(730),
     },
     env,
   );

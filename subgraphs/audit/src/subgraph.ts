@@ -4,7 +4,7 @@ import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import { AuditCheckpointEntity } from './audit-checkpoint/audit-checkpoint.entity';
 import { checkpointMovedChains } from './audit-checkpoint/audit-checkpoint.job';
-import { purgeExpiredAuditEvents } from './audit-retention/audit-retention.job';
+import { purgeExpiredAuditEvents, purgeExpiredPlatformAuditEvents } from './audit-retention/audit-retention.job';
 import { startPeriodic } from './periodic';
 import { AuditEventEntity } from './audit-event/audit-event.entity';
 import { AuditSigningService } from './audit-signing/audit-signing.service';
@@ -50,6 +50,8 @@ export async function startAuditSubgraph(config: AuditSubgraphConfig, port = con
         const outcomes = await purgeExpiredAuditEvents(dataSource, signing, retentionDays, { log });
         const purged = outcomes.filter((o) => o.status === 'purged');
         if (purged.length > 0) log.info({ purged }, 'audit events purged by retention');
+        const platform = await purgeExpiredPlatformAuditEvents(dataSource, signing, config.AUDIT_PLATFORM_RETENTION_DAYS, { log });
+        if (platform.status === 'purged') log.info({ purged: platform }, 'platform audit events purged by retention');
       },
       log,
     ),

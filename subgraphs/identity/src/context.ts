@@ -46,7 +46,7 @@ export interface IdentityContext extends BaseSubgraphContext {
 
 export function createIdentityContext(base: BaseSubgraphContext, dataSource: DataSource, deps: IdentityDependencies): IdentityContext {
   const db = new RequestDatabase(dataSource, base.tenantId);
-  const sessions = new SessionService(db, deps.tokens);
+  const sessions = new SessionService(db, deps.tokens, base.securityAudit);
   const mfa = new MfaService(db, deps.secretBox);
   const credentials = new CredentialService(db, deps.hasher, deps.passwordPolicy, deps.mailer, deps.credentials);
   return {
@@ -66,6 +66,7 @@ export function createIdentityContext(base: BaseSubgraphContext, dataSource: Dat
       credentials,
       new SignInThrottle(db, deps.throttle),
       mfa,
+      base.securityAudit,
     ),
     credentials,
     mfa,

@@ -66,9 +66,9 @@ export async function startIdentitySubgraph(
       dataSource,
       definition: identitySubgraphDefinition,
       createContext: (base, ds) => createIdentityContext(base, ds, deps),
-      extraRoutes: (app) => {
+      extraRoutes: (app, securityAudit) => {
         jwksRoute([signingKey])(app);
-        apiKeyVerifyRoute(dataSource, contextVerifyKey, logger)(app);
+        apiKeyVerifyRoute(dataSource, contextVerifyKey, logger, securityAudit)(app);
       },
     },
     config,

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { loadPermissionMatrix } from '@tenantry/auth';
+import { deniesAreAudited, loadPermissionMatrix } from '@tenantry/auth';
 import { buildSubgraph, type SubgraphDefinition } from '@tenantry/federation';
 import { tenantSubgraphDefinition } from '@tenantry/subgraph-tenant';
 import { identitySubgraphDefinition } from '@tenantry/subgraph-identity';
@@ -114,6 +114,10 @@ function permissionsDoc(subgraphs: { name: string; typeDefs: DocumentNode }[]): 
       const who = entry ? entry.allow.map((g) => `\`${g}\``).join(' or ') : '**missing**';
       return `| \`${op}\` | ${subgraph} | ${who} | ${entry?.feature ? `\`${entry.feature}\`` : ''} | ${entry?.note ?? ''} |`;
     });
+  const auditedQueries = [...owners.keys()]
+    .filter((op) => op.startsWith('Query.') && matrix.operations[op] && deniesAreAudited(op, matrix.operations[op]))
+    .sort()
+    .map((op) => `\`${op.slice('Query.'.length)}\``);
   const markdown = [
     '# Permissions',
     '',
@@ -130,6 +134,9 @@ function permissionsDoc(subgraphs: { name: string; typeDefs: DocumentNode }[]): 
     '',
     'Fields of the returned types are reachable only through these operations or a tenant-checked',
     "entity reference; a few carry their own rules (see each subgraph's `permissions.ts`).",
+    '',
+    'A permission refusal is recorded on the audit trail (`authz.denied`, flood-bounded, ADR 0022) for every',
+    `mutation and for these queries: ${auditedQueries.join(', ')}.`,
     '',
     '| operation | subgraph | who | feature | note |',
     '| --- | --- | --- | --- | --- |',

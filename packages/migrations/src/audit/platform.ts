@@ -124,4 +124,26 @@ export const auditPlatformMigrations: PlatformMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION platform.audit_refuse_change();
     `,
   },
+  {
+    id: '0530-audit-platform-retention',
+    owner: 'audit',
+    // Retention for the platform trail, as for a tenant's (0402): DELETE passes only for events
+    // a signed purge record already covers; UPDATE and TRUNCATE never do.
+    up: () => `
+      CREATE INDEX audit_purges_through_idx ON platform.audit_purges (through_seq DESC);
+      CREATE FUNCTION platform.audit_events_purge_guard() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+        AS $fn$
+        BEGIN
+          IF OLD.seq <= (SELECT max(p.through_seq) FROM platform.audit_purges p) THEN RETURN OLD; END IF;
+          RAISE EXCEPTION 'platform audit_events is append-only: DELETE of event % refused (no purge record covers it)', OLD.seq
+            USING ERRCODE = 'insufficient_privilege';
+        END $fn$;
+      DROP TRIGGER audit_events_append_only ON platform.audit_events;
+      CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON platform.audit_events
+        FOR EACH ROW EXECUTE FUNCTION platform.audit_refuse_change();
+      CREATE TRIGGER audit_events_delete_purged_only BEFORE DELETE ON platform.audit_events
+        FOR EACH ROW EXECUTE FUNCTION platform.audit_events_purge_guard();
+    `,
+  },
 ];

@@ -15,12 +15,14 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload)
   signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: IdentityContext): Promise<AuthPayload> {
-    return ctx.accounts.signIn(input, ctx.clientIp);
+    return ctx.accounts.signIn(input, { requestId: ctx.requestId, clientIp: ctx.clientIp, userAgent: ctx.userAgent });
   }
 
   @Mutation(() => AuthPayload, { description: 'Trade a refresh token for new tokens (the old refresh token is spent)' })
   refreshSession(@Arg('input', () => RefreshSessionInput) input: RefreshSessionInput, @Ctx() ctx: IdentityContext): Promise<AuthPayload> {
-    return ctx.sessions.rotate(input.refreshToken);
+    return ctx.sessions.rotate(input.refreshToken, {
+      meta: { requestId: ctx.requestId, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
+    });
   }
 
   @Mutation(() => Boolean, { description: 'End the session of this refresh token (always true)' })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { appendAuditEvent } from '@tenantry/audit-writer';
+import { appendAuditEvent, emailPseudonym, type SecurityAuditRecorder } from '@tenantry/audit-writer';
 import type { PlatformRole, TenantRole } from '@tenantry/auth';
 import { ConflictError } from '@tenantry/errors';
 import { isTenantId, pgCode, pgConstraint, provisionTenant, type RequestDatabase } from '@tenantry/tenancy';
@@ -63,6 +63,15 @@ const PROBLEM_TEXT: Record<PasswordProblem, (policy: PasswordPolicy) => string> 
   CONTAINS_EMAIL: () => 'Password must not contain your email address',
 };
 
+/** Who is asking, as the gateway saw it: audited with a failed sign-in. */
+export interface RequestMeta {
+  requestId: string;
+  clientIp?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+type SignInFailure = 'invalid_credentials' | 'mfa_invalid' | 'throttled';
+
 export class AccountService {
   constructor(
     private readonly dataSource: DataSource,
@@ -74,6 +83,7 @@ export class AccountService {
     private readonly credentials: CredentialService,
     private readonly throttle: SignInThrottle,
     private readonly mfa: MfaService,
+    private readonly securityAudit?: SecurityAuditRecorder,
   ) {}
 
   /**
@@ -146,14 +156,16 @@ export class AccountService {
    */
   async signIn(
     input: { email: string; password: string; tenantId?: string | undefined; mfaCode?: string | undefined },
-    clientIp?: string,
+    meta: RequestMeta,
   ): Promise<AuthPayload> {
+    const clientIp = meta.clientIp;
     const email = normaliseEmail(input.email);
     const account = accountKey(email);
     const ip = clientIp ? ipKey(clientIp) : undefined;
     // Checked before the password: while locked, even the right password is refused.
     const wait = await this.throttle.retryAfter(ip ? [account, ip] : [account]);
     if (wait > 0) {
+      await this.auditFailure('throttled', email, undefined, input.tenantId, meta);
       throw new AccountDomainError(AccountErrorCode.TOO_MANY_ATTEMPTS, 'Too many failed sign-ins; try again later', undefined, wait);
     }
     const rows: { id: string; platformRole: PlatformRole | null; passwordHash: string | null }[] = await this.db.platform((m) =>
@@ -170,12 +182,16 @@ export class AccountService {
       : await this.hasher.verifyNothing(input.password);
     if (!user || !user.passwordHash || !valid) {
       await this.throttle.recordFailure(account, ip);
+      await this.auditFailure('invalid_credentials', email, user?.id, input.tenantId, meta);
       throw new AccountDomainError(AccountErrorCode.INVALID_CREDENTIALS, 'Invalid email or password');
     }
     const secondFactor = await this.mfa.check(user.id, input.mfaCode);
     if (secondFactor) {
       // A wrong code is a failed attempt like a wrong password; asking for one is not.
-      if (secondFactor === MfaErrorCode.MFA_INVALID) await this.throttle.recordFailure(account, ip);
+      if (secondFactor === MfaErrorCode.MFA_INVALID) {
+        await this.throttle.recordFailure(account, ip);
+        await this.auditFailure('mfa_invalid', email, user.id, input.tenantId, meta);
+      }
       throw new MfaDomainError(secondFactor);
     }
     await this.throttle.recordSuccess(account);
@@ -204,6 +220,48 @@ export class AccountService {
       [userId],
     );
     return rows[0] ?? null;
+  }
+
+  /**
+   * A failed sign-in, on the trail of the tenant asked for only when the address belongs to one
+   * of its active members; otherwise on the platform's (staff only), so a tenant's admins never
+   * learn about addresses that are not theirs. No password or code is recorded; the address
+   * only as a pseudonym (ADR 0022). Never throws.
+   */
+  private async auditFailure(
+    reason: SignInFailure,
+    email: string,
+    userId: string | undefined,
+    requestedTenant: string | undefined,
+    meta: RequestMeta,
+  ): Promise<void> {
+    if (!this.securityAudit) return;
+    let tenantId: string | undefined;
+    try {
+      if (userId && requestedTenant !== undefined && isTenantId(requestedTenant)) {
+        const role = await this.db.platform((m) => membershipRole(m, requestedTenant, userId));
+        if (role) tenantId = requestedTenant;
+      }
+    } catch {
+      tenantId = undefined;
+    }
+    const pseudonym = emailPseudonym(email);
+    await this.securityAudit.record({
+      action: 'auth.sign_in_failed',
+      actor: { kind: 'anonymous' },
+      tenantId,
+      // Keyed by the address's pseudonym, so the same address coalesces whether it exists or not.
+      resourceType: 'sign_in',
+      resourceId: pseudonym.emailHash,
+      requestId: meta.requestId,
+      clientIp: meta.clientIp,
+      details: {
+        reason,
+        ...(tenantId ? { userId: userId! } : { ...pseudonym, knownAccount: userId !== undefined }),
+        ip: meta.clientIp ?? null,
+        userAgent: meta.userAgent ?? null,
+      },
+    });
   }
 
   private async tellAccountExists(email: string): Promise<void> {

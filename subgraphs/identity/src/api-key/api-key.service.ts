@@ -34,6 +34,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** last_used_at is written at most this often per key, so verification is not a write per request. */
 const LAST_USED_RESOLUTION = '1 minute';
 
+/** Why a presented API key was refused: no key material, only what the database already names. */
+export interface ApiKeyRefusal {
+  refused: 'malformed' | 'unknown_key' | 'wrong_secret' | 'not_usable';
+  keyId?: string;
+  tenantId?: string;
+}
+
 export class ApiKeyService {
   constructor(private readonly db: RequestDatabase) {}
 
@@ -116,8 +123,14 @@ export class ApiKeyService {
    * its hash, unrevoked, unexpired and its tenant is not cancelled; otherwise undefined.
    */
   async verify(key: string): Promise<ApiKeyIdentity | undefined> {
+    const outcome = await this.check(key);
+    return 'identity' in outcome ? outcome.identity : undefined;
+  }
+
+  /** The key's identity, or why it was refused (the key's id and tenant when its prefix is known). */
+  async check(key: string): Promise<{ identity: ApiKeyIdentity } | ApiKeyRefusal> {
     const prefix = apiKeyPrefix(key);
-    if (!prefix) return undefined;
+    if (!prefix) return { refused: 'malformed' };
     return this.db.platform(async (m) => {
       const [row]: { id: string; tenantId: string; secretHash: Buffer; scopes: string[]; usable: boolean }[] = await m.query(
         `SELECT k.id, k.tenant_id AS "tenantId", k.secret_hash AS "secretHash", k.scopes,
@@ -126,13 +139,15 @@ export class ApiKeyService {
           WHERE k.prefix = $1`,
         [prefix],
       );
-      if (!row || !apiKeyMatches(key, row.secretHash) || !row.usable) return undefined;
+      if (!row) return { refused: 'unknown_key' };
+      if (!apiKeyMatches(key, row.secretHash)) return { refused: 'wrong_secret', keyId: row.id, tenantId: row.tenantId };
+      if (!row.usable) return { refused: 'not_usable', keyId: row.id, tenantId: row.tenantId };
       await m.query(
         `UPDATE platform.api_keys SET last_used_at = now()
           WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
         [row.id],
       );
-      return { keyId: row.id, tenantId: row.tenantId, scopes: row.scopes };
+      return { identity: { keyId: row.id, tenantId: row.tenantId, scopes: row.scopes } };
     });
   }
 

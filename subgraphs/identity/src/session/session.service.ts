@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { SecurityAuditRecorder } from '@tenantry/audit-writer';
 import { issueAccessToken, type PlatformRole, type SigningKey, type TenantRole } from '@tenantry/auth';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { MemberRole } from '../membership/membership.type';
@@ -44,6 +45,7 @@ export class SessionService {
   constructor(
     private readonly db: RequestDatabase,
     private readonly settings: TokenSettings,
+    private readonly securityAudit?: SecurityAuditRecorder,
   ) {}
 
   /** Opens a session inside the caller's platform transaction (sign-in). */
@@ -74,10 +76,18 @@ export class SessionService {
    * `switchTo` is given, for that tenant (which then becomes the session's). The membership is
    * read again on every rotation, so a removed member's session ends at its next refresh.
    */
-  async rotate(refreshToken: string, options: { switchTo?: string; userId?: string } = {}): Promise<AuthPayload> {
+  async rotate(
+    refreshToken: string,
+    options: {
+      switchTo?: string;
+      userId?: string;
+      meta?: { requestId: string; clientIp?: string | undefined; userAgent?: string | undefined };
+    } = {},
+  ): Promise<AuthPayload> {
     const hash = refreshTokens.hash(refreshToken);
     if (!hash) throw new SessionDomainError(SessionErrorCode.INVALID_REFRESH_TOKEN);
     if (options.switchTo !== undefined && !UUID.test(options.switchTo)) throw new SessionDomainError(SessionErrorCode.NOT_A_MEMBER);
+    let reused: { sessionId: string; userId: string; tenantId: string | null } | undefined;
     // Refusals that revoke must commit, so they are returned out of the transaction, not thrown.
     const outcome = await this.db.platform(async (m): Promise<Grant | SessionErrorCode> => {
       const rows: {
@@ -102,6 +112,7 @@ export class SessionService {
       if (!row || !row.live) return SessionErrorCode.INVALID_REFRESH_TOKEN;
       if (row.rotatedAt) {
         await this.revoke(m, row.sessionId, 'reuse_detected');
+        reused = { sessionId: row.sessionId, userId: row.userId, tenantId: row.tenantId };
         return SessionErrorCode.REFRESH_TOKEN_REUSED;
       }
       if (options.userId && options.userId !== row.userId) return SessionErrorCode.INVALID_REFRESH_TOKEN;
@@ -125,6 +136,7 @@ export class SessionService {
         platformRole: row.platformRole,
       };
     });
+    if (reused) await this.auditReuse(reused, options.meta);
     if (typeof outcome === 'string') throw new SessionDomainError(outcome);
     return this.sign(outcome);
   }
@@ -168,6 +180,23 @@ export class SessionService {
       return rows.length > 0;
     });
     if (!revoked) throw new SessionDomainError(SessionErrorCode.SESSION_NOT_FOUND);
+  }
+
+  /** A copied refresh token came back: on the session's tenant trail (or the platform's), never the token. */
+  private async auditReuse(
+    session: { sessionId: string; userId: string; tenantId: string | null },
+    meta: { requestId: string; clientIp?: string | undefined; userAgent?: string | undefined } | undefined,
+  ): Promise<void> {
+    await this.securityAudit?.record({
+      action: 'auth.refresh_token_reused',
+      actor: { kind: 'anonymous' },
+      tenantId: session.tenantId ?? undefined,
+      resourceType: 'session',
+      resourceId: session.sessionId,
+      requestId: meta?.requestId,
+      clientIp: meta?.clientIp,
+      details: { userId: session.userId, revoked: true, ip: meta?.clientIp ?? null, userAgent: meta?.userAgent ?? null },
+    });
   }
 
   private async revoke(manager: EntityManager, sessionId: string, reason: Revocation): Promise<void> {
