@@ -16,6 +16,7 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { createApiKeyVerifier } from './api-key-verifier';
 import { identifyCaller, requestIdFrom } from './request-context';
+import { createTenantDirectory } from './tenant-resolution/tenant-directory';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
 import { RedisKeyValueCache } from './apq/redis-cache';
@@ -25,6 +26,8 @@ import { MemoryTokenBuckets } from './rate-limit/token-bucket';
 import { loadPlanCatalog } from '@tenantry/plans';
 import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
 import { activeTraceId, annotateActiveSpan, startTracing, traceHttpRequest } from '@tenantry/tracing';
+
+const isNotFound = (error: unknown) => (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND';
 
 export interface GatewayHandle {
   url: string;
@@ -53,6 +56,15 @@ export async function startGateway(
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
     onError: (error) => logger.error({ err: error }, 'api key verification unavailable'),
   });
+  const lookUpTenant = createTenantDirectory({
+    url: config.TENANT_RESOLVE_URL,
+    signingKey,
+    cacheSize: config.TENANT_RESOLUTION_CACHE_SIZE,
+    ttlSeconds: config.TENANT_RESOLUTION_CACHE_SECONDS,
+    negativeTtlSeconds: config.TENANT_RESOLUTION_NEGATIVE_CACHE_SECONDS,
+    onError: (error) => logger.error({ err: error }, 'tenant resolution unavailable'),
+  });
+  const tenants = { hosts: config.tenantHosts, lookUp: lookUpTenant };
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
   const buckets =
     config.RATE_LIMIT_ENABLED === 'true'
@@ -137,7 +149,11 @@ export async function startGateway(
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey);
+          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey, tenants).catch(async (error) => {
+            // Probing slugs or domains spends the prober's own per-IP budget (ADR 0018).
+            if (isNotFound(error)) await rateLimiter?.enforce({ ip: req.ip ?? 'unknown' });
+            throw error;
+          });
           await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
         } catch (error) {
           logger.info(
