@@ -19,6 +19,7 @@ import { identifyCaller, requestIdFrom } from './request-context';
 import { createTenantDirectory } from './tenant-resolution/tenant-directory';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
+import { bodyErrors, publicCodes, unknownOperationPlugin } from './operation-limits/request-shape';
 import { RedisKeyValueCache } from './apq/redis-cache';
 import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
@@ -102,12 +103,16 @@ export async function startGateway(
     persistedQueries: { ttl: config.APQ_TTL_SECONDS },
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    // In production a misspelled field gets no "Did you mean …?" (the schema stays private).
+    hideSchemaDetailsFromClientErrors: config.production,
+    formatError: publicCodes,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       errorAndLogPlugin<GatewayContext>('gateway'),
+      unknownOperationPlugin,
     ],
   });
   await server.start();
@@ -141,8 +146,9 @@ export async function startGateway(
   });
   app.use(
     '/graphql',
-    (req, res, next) => traceHttpRequest('gateway.http', req.headers, res, next),
+    (req: express.Request, res: express.Response, next: express.NextFunction) => traceHttpRequest('gateway.http', req.headers, res, next),
     express.json({ limit: config.BODY_LIMIT }),
+    bodyErrors(config.BODY_LIMIT),
     operationGuard(config.operationLimits),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
