@@ -134,6 +134,19 @@ describe('hostile requests at a production gateway (issue 7)', () => {
       400,
       'OPERATION_NOT_ALLOWED',
     ],
+    [
+      'fragments spreading the next one twice, 40 levels deep, around an empty fragment (2^40 if expanded)',
+      op(`{ ...F0 } ${repeat(40, (i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`)} fragment F40 on Query { ...Missing }`),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    ],
+    [
+      '300 root fields hidden in a chain of fragments',
+      op(`{ ...F0 } ${repeat(299, (i) => `fragment F${i} on Query { me { id } ...F${i + 1} }`)} fragment F299 on Query { me { id } }`),
+      400,
+      'OPERATION_NOT_ALLOWED',
+    ],
+    ['4000 copies of one field in a selection (the overlap check)', op(`{ me { ${'id '.repeat(4000)} } }`), 400, 'OPERATION_NOT_ALLOWED'],
     // Malformed or invalid documents: BAD_USER_INPUT from parsing or validation.
     ['a fragment cycle', op('{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }'), 400, 'BAD_USER_INPUT'],
     ['a fragment spreading itself', op('{ ...A } fragment A on Query { me { id } ...A }'), 400, 'BAD_USER_INPUT'],
