@@ -205,6 +205,19 @@ describe('tenant resolution at the gateway', () => {
     });
   });
 
+  describe('probing for slugs', () => {
+    it("spends the prober's per-IP budget: past it, even an unknown slug is HTTP 429 RATE_LIMITED", async () => {
+      // 60 an hour with a 60-second burst: a bucket of one request.
+      const gatewayUrl = await stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
+      const probe = (slug: string) => postAs(gatewayUrl, '{ __typename }', { headers: { 'x-tenant-slug': slug } });
+
+      expect(refusal(await probe(`probe-${randomUUID().slice(0, 8)}`))).toEqual(expect.objectContaining({ status: 404 }));
+      expect(refusal(await probe(`probe-${randomUUID().slice(0, 8)}`))).toEqual(
+        expect.objectContaining({ status: 429, codes: ['RATE_LIMITED'] }),
+      );
+    });
+  });
+
   describe('sources that disagree', () => {
     it.each([
       ['X-Tenant-Slug', () => ({ headers: { 'x-tenant-slug': second.slug } })],
