@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken } from '@tenantry/auth';
 import {
@@ -325,6 +326,28 @@ describe('hostile requests at a production gateway (issue 7)', () => {
       null,
     ],
   ];
+
+  it('a client dripping its headers (slowloris) gets HTTP 408 and is disconnected at HEADERS_TIMEOUT_MS', async () => {
+    const gatewayUrl = new URL(await stack.addGateway({ HEADERS_TIMEOUT_MS: '1000' }));
+    const socket = net.connect(Number(gatewayUrl.port), gatewayUrl.hostname);
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    await new Promise((resolve) => socket.on('connect', resolve));
+    const started = Date.now();
+    socket.write('POST /graphql HTTP/1.1\r\nHost: localhost\r\n');
+    // One more header line every 200 ms, never the blank line that ends the head; stops by itself.
+    const drip = setInterval(() => socket.writable && socket.write(`x-drip-${Date.now()}: 1\r\n`), 200);
+    const guard = setTimeout(() => socket.destroy(), 10_000);
+    try {
+      const at = await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+      expect(at - started).toBeLessThan(5_000);
+    } finally {
+      clearInterval(drip);
+      clearTimeout(guard);
+    }
+  });
 
   it('has at least 30 rows', () => {
     expect(rows.length).toBeGreaterThanOrEqual(30);

@@ -57,6 +57,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       CONTEXT_SIGNING_KEY: vars.jwkJson,
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
       BODY_LIMIT: z.string().default('1mb'),
+      /** A client that has not sent its whole request head by then gets 408 and is disconnected. */
+      HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(10_000),
       ...vars.tracingShape,
       /** Shared rate-limit buckets across gateway replicas; in memory when unset. */
       REDIS_URL: vars.redisUrl.optional(),

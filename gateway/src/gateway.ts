@@ -91,9 +91,10 @@ export async function startGateway(
   startDefaultMetrics();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Slow headers (slowloris) are cut off: Node checks its timeouts every connectionsCheckingInterval.
+  const httpServer = http.createServer({ connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS / 2) }, app);
   httpServer.requestTimeout = 30_000;
-  httpServer.headersTimeout = 10_000;
+  httpServer.headersTimeout = config.HEADERS_TIMEOUT_MS;
 
   // Automatic persisted queries: a cache, not a safelist (anyone may register a query they send).
   const apqCache = config.REDIS_URL ? new RedisKeyValueCache(config.REDIS_URL) : undefined;
