@@ -46,4 +46,39 @@ describe('loadGatewayConfig', () => {
     const { privateJwk } = await generateSigningJwk();
     expect(loadGatewayConfig({ NODE_ENV: 'production', CONTEXT_SIGNING_KEY: JSON.stringify(privateJwk) }).production).toBe(true);
   });
+
+  it('resolves tenants by host only when asked to, and names a bad host setting', async () => {
+    const { privateJwk } = await generateSigningJwk();
+    const key = JSON.stringify(privateJwk);
+    expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key }).tenantHosts).toEqual({
+      baseDomain: undefined,
+      customDomains: false,
+      publicHosts: new Set(),
+    });
+    expect(
+      loadGatewayConfig({
+        CONTEXT_SIGNING_KEY: key,
+        TENANT_BASE_DOMAIN: 'Tenants.Example.',
+        TENANT_CUSTOM_DOMAINS: 'true',
+        TENANT_PUBLIC_HOSTS: 'api.tenants.example, Status.Tenants.Example',
+      }).tenantHosts,
+    ).toEqual({
+      baseDomain: 'tenants.example',
+      customDomains: true,
+      publicHosts: new Set(['api.tenants.example', 'status.tenants.example']),
+    });
+    const problems = problemsOf(() =>
+      loadGatewayConfig({
+        CONTEXT_SIGNING_KEY: key,
+        TENANT_BASE_DOMAIN: 'https://tenants.example',
+        TENANT_PUBLIC_HOSTS: 'a b',
+        TENANT_RESOLUTION_CACHE_SIZE: '-1',
+      }),
+    );
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'TENANT_BASE_DOMAIN',
+      'TENANT_PUBLIC_HOSTS',
+      'TENANT_RESOLUTION_CACHE_SIZE',
+    ]);
+  });
 });

@@ -16,8 +16,10 @@ import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { createApiKeyVerifier } from './api-key-verifier';
 import { identifyCaller, requestIdFrom } from './request-context';
+import { createTenantDirectory } from './tenant-resolution/tenant-directory';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
+import { bodyErrors, publicCodes, unknownOperationPlugin } from './operation-limits/request-shape';
 import { RedisKeyValueCache } from './apq/redis-cache';
 import { RateLimiter } from './rate-limit/rate-limit';
 import { RedisTokenBuckets } from './rate-limit/redis-token-bucket';
@@ -25,6 +27,8 @@ import { MemoryTokenBuckets } from './rate-limit/token-bucket';
 import { loadPlanCatalog } from '@tenantry/plans';
 import { metricsText, startDefaultMetrics } from '@tenantry/metrics';
 import { activeTraceId, annotateActiveSpan, startTracing, traceHttpRequest } from '@tenantry/tracing';
+
+const isNotFound = (error: unknown) => (error as { extensions?: { code?: string } }).extensions?.code === 'NOT_FOUND';
 
 export interface GatewayHandle {
   url: string;
@@ -53,6 +57,15 @@ export async function startGateway(
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
     onError: (error) => logger.error({ err: error }, 'api key verification unavailable'),
   });
+  const lookUpTenant = createTenantDirectory({
+    url: config.TENANT_RESOLVE_URL,
+    signingKey,
+    cacheSize: config.TENANT_RESOLUTION_CACHE_SIZE,
+    ttlSeconds: config.TENANT_RESOLUTION_CACHE_SECONDS,
+    negativeTtlSeconds: config.TENANT_RESOLUTION_NEGATIVE_CACHE_SECONDS,
+    onError: (error) => logger.error({ err: error }, 'tenant resolution unavailable'),
+  });
+  const tenants = { hosts: config.tenantHosts, lookUp: lookUpTenant };
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
   const buckets =
     config.RATE_LIMIT_ENABLED === 'true'
@@ -78,9 +91,10 @@ export async function startGateway(
   startDefaultMetrics();
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  // Slow headers (slowloris) are cut off: Node checks its timeouts every connectionsCheckingInterval.
+  const httpServer = http.createServer({ connectionsCheckingInterval: Math.min(1_000, config.HEADERS_TIMEOUT_MS / 2) }, app);
   httpServer.requestTimeout = 30_000;
-  httpServer.headersTimeout = 10_000;
+  httpServer.headersTimeout = config.HEADERS_TIMEOUT_MS;
 
   // Automatic persisted queries: a cache, not a safelist (anyone may register a query they send).
   const apqCache = config.REDIS_URL ? new RedisKeyValueCache(config.REDIS_URL) : undefined;
@@ -90,12 +104,16 @@ export async function startGateway(
     persistedQueries: { ttl: config.APQ_TTL_SECONDS },
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
+    // In production a misspelled field gets no "Did you mean …?" (the schema stays private).
+    hideSchemaDetailsFromClientErrors: config.production,
+    formatError: publicCodes,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       errorAndLogPlugin<GatewayContext>('gateway'),
+      unknownOperationPlugin,
     ],
   });
   await server.start();
@@ -129,15 +147,20 @@ export async function startGateway(
   });
   app.use(
     '/graphql',
-    (req, res, next) => traceHttpRequest('gateway.http', req.headers, res, next),
+    (req: express.Request, res: express.Response, next: express.NextFunction) => traceHttpRequest('gateway.http', req.headers, res, next),
     express.json({ limit: config.BODY_LIMIT }),
+    bodyErrors(config.BODY_LIMIT),
     operationGuard(config.operationLimits),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey);
+          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey, tenants).catch(async (error) => {
+            // Probing slugs or domains spends the prober's own per-IP budget (ADR 0018).
+            if (isNotFound(error)) await rateLimiter?.enforce({ ip: req.ip ?? 'unknown' });
+            throw error;
+          });
           await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
         } catch (error) {
           logger.info(

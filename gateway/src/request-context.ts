@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { JWTVerifyGetKey } from 'jose';
 import { verifyAccessToken, type Principal } from '@tenantry/auth';
-import { ErrorCode, ForbiddenError, UnauthenticatedError, httpStatusFor, type TenantryError } from '@tenantry/errors';
-import { isTenantId } from '@tenantry/tenancy';
+import { UnauthenticatedError, type TenantryError } from '@tenantry/errors';
 import type { VerifyApiKey } from './api-key-verifier';
+import { resolveTenant, tenantClaims, withStatus, type TenantResolution } from './tenant-resolution/tenant-resolution';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -23,52 +23,47 @@ export function requestIdFrom(headers: IncomingHttpHeaders): string {
 }
 
 /**
- * Establishes who is calling and for which tenant, once per request. The token's tenant
- * claim wins; X-Tenant-Id may only name the same tenant (or, without a claim, choose one);
- * a mismatch is refused.
+ * Establishes who is calling and for which tenant, once per request. The token's tenant claim
+ * (or the API key's tenant) wins; X-Tenant-Id, X-Tenant-Slug and the Host may only name the
+ * same tenant, or, without one, choose it — all that are present agreeing (tenant-resolution).
  */
 export async function identifyCaller(
   headers: IncomingHttpHeaders,
   requestId: string,
   keys: JWTVerifyGetKey,
-  verifyApiKey?: VerifyApiKey,
+  verifyApiKey: VerifyApiKey | undefined,
+  tenants: TenantResolution,
 ): Promise<Caller> {
   const authorization = headers.authorization;
-  const headerTenant = headers['x-tenant-id'];
-  if (headerTenant !== undefined && !isTenantId(headerTenant)) {
-    throw withStatus(new ForbiddenError('X-Tenant-Id must be a tenant id', { header: 'X-Tenant-Id' }));
-  }
+  const claims = tenantClaims(headers, tenants.hosts);
+  const resolve = (authority?: Parameters<typeof resolveTenant>[1]) => resolveTenant(claims, authority, tenants.lookUp, requestId);
   const apiKey = apiKeyFrom(headers);
   if (apiKey !== undefined) {
     if (!verifyApiKey) throw withStatus(new UnauthenticatedError('API keys are not accepted here'));
     const identity = await verifyApiKey(apiKey, requestId);
     if (!identity) throw withStatus(new UnauthenticatedError('Invalid, expired or revoked API key'));
-    // A key acts only in its own tenant: the header may repeat it, never change it.
-    if (headerTenant && headerTenant !== identity.tenantId) {
-      throw withStatus(new ForbiddenError('X-Tenant-Id does not match the tenant of the API key', { header: 'X-Tenant-Id' }));
-    }
-    return { requestId, tenantId: identity.tenantId, principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes } };
+    // A key acts only in its own tenant: the headers may repeat it, never change it.
+    const tenantId = (await resolve({ tenantId: identity.tenantId, credential: 'API key' }))!;
+    return { requestId, tenantId, principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes } };
   }
   if (!authorization) {
-    return { requestId, principal: { kind: 'anonymous' }, ...(headerTenant ? { tenantId: headerTenant } : {}) };
+    const tenantId = await resolve();
+    return { requestId, principal: { kind: 'anonymous' }, ...(tenantId ? { tenantId } : {}) };
   }
   const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization);
   if (!match) throw withStatus(new UnauthenticatedError('Authorization must be "Bearer <token>"'));
-  const claims = await verifyAccessToken(keys, match[1]!).catch((error: TenantryError) => {
+  const token = await verifyAccessToken(keys, match[1]!).catch((error: TenantryError) => {
     throw withStatus(error);
   });
-  if (claims.tenantId && headerTenant && headerTenant !== claims.tenantId) {
-    throw withStatus(new ForbiddenError('X-Tenant-Id does not match the tenant of the access token', { header: 'X-Tenant-Id' }));
-  }
-  const tenantId = claims.tenantId ?? headerTenant;
+  const tenantId = await resolve(token.tenantId ? { tenantId: token.tenantId, credential: 'access token' } : undefined);
   const principal: Principal = {
     kind: 'user',
-    userId: claims.userId,
+    userId: token.userId,
     // A role is only meaningful for the tenant the token was issued for.
-    ...(claims.role && claims.tenantId ? { role: claims.role } : {}),
-    ...(claims.platformRole ? { platformRole: claims.platformRole } : {}),
+    ...(token.role && token.tenantId ? { role: token.role } : {}),
+    ...(token.platformRole ? { platformRole: token.platformRole } : {}),
   };
-  return { requestId, principal, ...(tenantId ? { tenantId } : {}), ...(claims.plan && claims.tenantId ? { plan: claims.plan } : {}) };
+  return { requestId, principal, ...(tenantId ? { tenantId } : {}), ...(token.plan && token.tenantId ? { plan: token.plan } : {}) };
 }
 
 /**
@@ -83,10 +78,4 @@ function apiKeyFrom(headers: IncomingHttpHeaders): string | undefined {
     throw withStatus(new UnauthenticatedError('Send one credential: X-Api-Key or Authorization, not both'));
   }
   return fromHeader ?? scheme?.[1];
-}
-
-function withStatus(error: TenantryError): TenantryError {
-  const code = error.extensions.code as ErrorCode;
-  (error.extensions as Record<string, unknown>).http = { status: httpStatusFor(code) };
-  return error;
 }

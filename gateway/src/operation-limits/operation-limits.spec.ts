@@ -1,7 +1,7 @@
 import { parse } from 'graphql';
 import { measureOperation, type OperationLimits } from './operation-limits';
 
-const limits: OperationLimits = { maxDepth: 5, maxAliases: 3, maxRootFields: 3, maxDirectives: 2, maxCost: 400 };
+const limits: OperationLimits = { maxDepth: 5, maxAliases: 3, maxRootFields: 3, maxSelectionFields: 6, maxDirectives: 2, maxCost: 400 };
 const measure = (query: string) => measureOperation(parse(query), limits);
 
 describe('measureOperation', () => {
@@ -36,5 +36,25 @@ describe('measureOperation', () => {
 
   it('survives fragment cycles (left for validation to reject)', () => {
     expect(() => measure('{ ...A } fragment A on Q { ...B } fragment B on Q { ...A }')).not.toThrow();
+  });
+
+  it('refuses fragments that fan out exponentially on cost, without walking them out', () => {
+    const fanOut = (leaf: string) =>
+      `{ ...F0 } ${Array.from({ length: 40 }, (_, i) => `fragment F${i} on Q { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F40 on Q { ${leaf} }`;
+    expect(measure(fanOut('...Missing'))).toEqual([{ limit: 'cost', max: 400, actual: 801 }]);
+    for (const leaf of ['x', '...Missing']) {
+      // 2^40 selections if walked out (a hang); the walk's budget (2 × maxCost) stops it.
+      const violations = measure(fanOut(leaf));
+      expect(violations.length).toBeGreaterThan(0);
+      for (const violation of violations) expect(violation.actual).toBeLessThanOrEqual(801);
+    }
+  });
+
+  it('counts root fields and the fields of any selection set with fragments expanded', () => {
+    const chain = (on: string, n: number) =>
+      `${Array.from({ length: n }, (_, i) => `fragment F${i} on ${on} { a ${i + 1 < n ? `...F${i + 1}` : ''} }`).join(' ')}`;
+    expect(measure(`{ ...F0 } ${chain('Q', 4)}`)).toEqual([{ limit: 'rootFields', max: 3, actual: 4 }]);
+    expect(measure(`{ x { ...F0 } } ${chain('T', 7)}`)).toEqual([{ limit: 'selectionFields', max: 6, actual: 7 }]);
+    expect(measure(`{ x { a b c d e f } y { a b c d e f } }`)).toEqual([]);
   });
 });

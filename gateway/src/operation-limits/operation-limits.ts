@@ -4,14 +4,20 @@ export interface OperationLimits {
   maxDepth: number;
   /** Aliased fields plus __typename selections (both multiply work for free). */
   maxAliases: number;
+  /** Fields at the root of an operation, fragments expanded (each may be a subgraph fetch). */
   maxRootFields: number;
+  /**
+   * Fields in any one selection set, fragments expanded: GraphQL validation compares same-named
+   * fields pairwise (the overlap check), so this bounds its quadratic part.
+   */
+  maxSelectionFields: number;
   maxDirectives: number;
   /** Every field costs 1; a field's subtree is multiplied by its page size argument. */
   maxCost: number;
 }
 
 export interface LimitViolation {
-  limit: 'depth' | 'aliases' | 'rootFields' | 'directives' | 'cost';
+  limit: 'depth' | 'aliases' | 'rootFields' | 'selectionFields' | 'directives' | 'cost';
   max: number;
   actual: number;
 }
@@ -35,35 +41,51 @@ export function measureOperation(document: DocumentNode, limits: OperationLimits
   let depth = 0;
   let aliases = 0;
   let rootFields = 0;
+  let selectionFields = 0;
   let directives = 0;
   let cost = 0;
+  // Selections visited with fragments expanded. Fragments spreading one fragment twice, level
+  // after level, expand exponentially from a 1 KB document (and cost nothing when the innermost
+  // is empty), so the walk itself has a budget; a document over it is refused on cost.
+  const budget = limits.maxCost * 2;
+  let visited = 0;
 
-  const walk = (set: SelectionSetNode, level: number, multiplier: number, visiting: Set<string>): number => {
+  /** `merged` counts the fields of one selection set as GraphQL merges it (fragments included). */
+  const walk = (set: SelectionSetNode, level: number, multiplier: number, visiting: Set<string>, merged: { fields: number }): number => {
     let subtotal = 0;
     depth = Math.max(depth, level);
     for (const selection of set.selections) {
+      if (++visited > budget) break;
       directives += selection.directives?.length ?? 0;
       if (selection.kind === Kind.FIELD) {
         if (selection.alias || selection.name.value === '__typename') aliases++;
+        selectionFields = Math.max(selectionFields, ++merged.fields);
+        if (level === 1) rootFields = Math.max(rootFields, merged.fields);
         let fieldCost = multiplier;
         if (selection.selectionSet) {
           const page = pageSize(selection.arguments?.map((a) => [a.name.value, a.value] as const) ?? []);
-          fieldCost += walk(selection.selectionSet, level + 1, multiplier * page, visiting);
+          fieldCost += walk(selection.selectionSet, level + 1, multiplier * page, visiting, { fields: 0 });
         }
         subtotal += fieldCost;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        subtotal += walk(selection.selectionSet, level, multiplier, visiting);
+        subtotal += walk(selection.selectionSet, level, multiplier, visiting, merged);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
         if (!fragment || visiting.has(name)) continue;
         directives += fragment.directives?.length ?? 0;
         visiting.add(name);
-        subtotal += walk(fragment.selectionSet, level, multiplier, visiting);
+        subtotal += walk(fragment.selectionSet, level, multiplier, visiting, merged);
         visiting.delete(name);
       }
       // Stop early: a hostile document need not be measured to the end.
-      if (cost + subtotal > limits.maxCost * 10 || depth > limits.maxDepth * 4) break;
+      if (
+        cost + subtotal > limits.maxCost * 10 ||
+        depth > limits.maxDepth * 4 ||
+        visited > budget ||
+        selectionFields > limits.maxSelectionFields * 4
+      )
+        break;
     }
     return subtotal;
   };
@@ -71,16 +93,20 @@ export function measureOperation(document: DocumentNode, limits: OperationLimits
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     directives += definition.directives?.length ?? 0;
-    rootFields = Math.max(rootFields, definition.selectionSet.selections.length);
-    cost = Math.max(cost, walk(definition.selectionSet, 1, 1, new Set()));
+    cost = Math.max(cost, walk(definition.selectionSet, 1, 1, new Set(), { fields: 0 }));
   }
 
   const violations: LimitViolation[] = [];
   if (depth > limits.maxDepth) violations.push({ limit: 'depth', max: limits.maxDepth, actual: depth });
   if (aliases > limits.maxAliases) violations.push({ limit: 'aliases', max: limits.maxAliases, actual: aliases });
   if (rootFields > limits.maxRootFields) violations.push({ limit: 'rootFields', max: limits.maxRootFields, actual: rootFields });
+  if (selectionFields > limits.maxSelectionFields) {
+    violations.push({ limit: 'selectionFields', max: limits.maxSelectionFields, actual: selectionFields });
+  }
   if (directives > limits.maxDirectives) violations.push({ limit: 'directives', max: limits.maxDirectives, actual: directives });
-  if (cost > limits.maxCost) violations.push({ limit: 'cost', max: limits.maxCost, actual: cost });
+  if (cost > limits.maxCost || visited > budget) {
+    violations.push({ limit: 'cost', max: limits.maxCost, actual: Math.max(cost, visited) });
+  }
   return violations;
 }
 

@@ -1,5 +1,6 @@
 import { Resolver } from 'node:dns/promises';
 import type { Logger } from '@tenantry/logging';
+import { importVerifyKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import type { TenantSubgraphConfig } from './config';
@@ -7,6 +8,7 @@ import { createTenantContext } from './context';
 import type { DnsResolver } from './domain/domain.service';
 import { keyringFromConfig } from './setting/keyring';
 import { tenantSubgraphDefinition } from './schema';
+import { tenantResolveRoute } from './tenant-address/tenant-address.route';
 import { TenantEntity } from './tenant/tenant.entity';
 
 export interface TenantSubgraphDependencies {
@@ -14,12 +16,13 @@ export interface TenantSubgraphDependencies {
   dnsResolver?: DnsResolver;
 }
 
-export function startTenantSubgraph(
+export async function startTenantSubgraph(
   config: TenantSubgraphConfig,
   port = config.TENANT_PORT,
   logger?: Logger,
   dependencies: TenantSubgraphDependencies = {},
 ): Promise<SubgraphHandle> {
+  const contextVerifyKey = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   const dataSource = createDataSource({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
@@ -34,6 +37,7 @@ export function startTenantSubgraph(
       dataSource,
       definition: tenantSubgraphDefinition,
       createContext: (base, ds) => createTenantContext(base, ds, keyring, dns),
+      extraRoutes: (app) => tenantResolveRoute(dataSource, contextVerifyKey, logger)(app),
     },
     config,
     port,

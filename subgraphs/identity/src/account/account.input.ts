@@ -32,7 +32,11 @@ export class SignInInput {
   @Field(() => String)
   password!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Tenant to sign in to; defaults to the oldest membership' })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Tenant to sign in to; defaults to the tenant the request is addressed to (X-Tenant-Slug, subdomain, verified custom domain, X-Tenant-Id), else the oldest membership',
+  })
   tenantId?: string;
 
   @Field(() => String, { nullable: true, description: 'Authenticator or recovery code, when two-factor is on' })

@@ -15,7 +15,16 @@ export class AccountResolver {
 
   @Mutation(() => AuthPayload)
   signIn(@Arg('input', () => SignInInput) input: SignInInput, @Ctx() ctx: IdentityContext): Promise<AuthPayload> {
-    return ctx.accounts.signIn(input, { requestId: ctx.requestId, clientIp: ctx.clientIp, userAgent: ctx.userAgent });
+    // The tenant the gateway resolved (slug, subdomain, custom domain, X-Tenant-Id) is the one
+    // signed in to; naming another one in the input is the same disagreement the gateway refuses.
+    if (input.tenantId && ctx.tenantId && input.tenantId !== ctx.tenantId) {
+      throw new ForbiddenError('tenantId does not match the tenant this request is addressed to', { field: 'tenantId' });
+    }
+    const tenantId = input.tenantId ?? ctx.tenantId;
+    return ctx.accounts.signIn(
+      { ...input, ...(tenantId ? { tenantId } : {}) },
+      { requestId: ctx.requestId, clientIp: ctx.clientIp, userAgent: ctx.userAgent },
+    );
   }
 
   @Mutation(() => AuthPayload, { description: 'Trade a refresh token for new tokens (the old refresh token is spent)' })
