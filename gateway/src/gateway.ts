@@ -15,7 +15,9 @@ import { createLogger, type Logger } from '@tenantry/logging';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { createApiKeyVerifier } from './api-key-verifier';
-import { identifyCaller, requestIdFrom } from './request-context';
+import { identifyCaller, requestIdFrom, type Caller } from './request-context';
+import { ClientRegistry } from './persisted-queries/client-registry';
+import { persistedQuerySafelist } from './persisted-queries/safelist';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
 import { RedisKeyValueCache } from './apq/redis-cache';
@@ -53,6 +55,15 @@ export async function startGateway(
     cacheSeconds: config.API_KEY_CACHE_SECONDS,
     onError: (error) => logger.error({ err: error }, 'api key verification unavailable'),
   });
+  const clientRegistry = new ClientRegistry({
+    url: config.PQ_REGISTRY_URL,
+    signingKey,
+    refreshSeconds: config.PQ_REFRESH_SECONDS,
+    defaultLimits: config.operationLimits,
+    onError: (error) => logger.error({ err: error }, 'persisted-query registry unavailable (bound clients fail closed)'),
+    onChange: (clients, operations) => logger.info({ clients, operations }, 'persisted-query registry loaded'),
+  });
+  await clientRegistry.start();
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
   const buckets =
     config.RATE_LIMIT_ENABLED === 'true'
@@ -131,13 +142,21 @@ export async function startGateway(
     '/graphql',
     (req, res, next) => traceHttpRequest('gateway.http', req.headers, res, next),
     express.json({ limit: config.BODY_LIMIT }),
+    // Who is calling is settled once, here; the safelist, the guard and the context share it.
+    (req, res, next) => {
+      const caller = identifyCaller(req.headers, res.locals.requestId as string, accessTokenKeys, verifyApiKey);
+      caller.catch(() => undefined); // reported by the context function
+      res.locals.caller = caller;
+      next();
+    },
+    persistedQuerySafelist({ registry: clientRegistry, unboundClient: config.PQ_UNBOUND_CLIENT, logger }),
     operationGuard(config.operationLimits),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey);
+          caller = await (res.locals.caller as Promise<Caller>);
           await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
         } catch (error) {
           logger.info(
@@ -155,6 +174,7 @@ export async function startGateway(
           requestId,
           tenantId: caller.tenantId,
           principalId: principalId(caller.principal),
+          ...(caller.client ? { client: caller.client } : {}),
           traceId: activeTraceId(),
         });
         // The socket's address: behind a proxy this is the proxy's (X-Forwarded-For is not trusted yet).
@@ -173,6 +193,7 @@ export async function startGateway(
     url,
     port,
     stop: async () => {
+      clientRegistry.stop();
       await server.stop();
       await buckets?.close();
       await apqCache?.close();

@@ -14,6 +14,8 @@ export interface Caller {
   principal: Principal;
   /** The tenant's plan as the access token states it (for the rate limit). */
   plan?: string;
+  /** The client an API key is bound to (ADR 0016); never taken from a header. */
+  client?: string;
 }
 
 /** Keeps a caller's request id when it is safe to log, otherwise issues one. */
@@ -47,7 +49,12 @@ export async function identifyCaller(
     if (headerTenant && headerTenant !== identity.tenantId) {
       throw withStatus(new ForbiddenError('X-Tenant-Id does not match the tenant of the API key', { header: 'X-Tenant-Id' }));
     }
-    return { requestId, tenantId: identity.tenantId, principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes } };
+    return {
+      requestId,
+      tenantId: identity.tenantId,
+      principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes },
+      ...(identity.client ? { client: identity.client } : {}),
+    };
   }
   if (!authorization) {
     return { requestId, principal: { kind: 'anonymous' }, ...(headerTenant ? { tenantId: headerTenant } : {}) };

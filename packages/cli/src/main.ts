@@ -4,6 +4,7 @@ import { composeCommand } from './commands/compose';
 import { expireTrialsCommand } from './commands/expire-trials';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { pqCommand } from './commands/pq';
 import { rotateMasterKeyCommand } from './commands/rotate-master-key';
 import { startCommand } from './commands/start';
 import { tenantCommand } from './commands/tenant';
@@ -18,6 +19,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
   tenant: (args) => tenantCommand(args, loadCliConfig(env)),
+  pq: (args) => pqCommand(args, loadCliConfig(env)),
   'rotate-master-key': () => rotateMasterKeyCommand(loadCliConfig(env)),
   'expire-trials': () => expireTrialsCommand(loadCliConfig(env)),
 };

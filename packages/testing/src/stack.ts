@@ -103,6 +103,7 @@ export async function startStack(
       AUDIT_SUBGRAPH_URL: audit.url,
       IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
+      PQ_REGISTRY_URL: tenant.url.replace(/\/graphql$/, '/internal/persisted-queries'),
       ...env,
       ...extra,
     });

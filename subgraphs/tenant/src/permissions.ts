@@ -22,6 +22,9 @@ export const tenantRules: Rules = {
   TenantDomain: allow,
   TenantExport: allow,
   TenantPurgeResult: allow,
+  ApiClient: isPlatformStaff,
+  OperationLimitOverrides: isPlatformStaff,
+  PersistedQueryPublication: isPlatformStaff,
   Plan: allow,
   PlanQuota: allow,
 };

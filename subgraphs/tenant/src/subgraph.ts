@@ -1,7 +1,9 @@
 import { Resolver } from 'node:dns/promises';
 import type { Logger } from '@tenantry/logging';
+import { importVerifyKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
+import { persistedQueriesRoute } from './api-client/api-client.route';
 import type { TenantSubgraphConfig } from './config';
 import { createTenantContext } from './context';
 import type { DnsResolver } from './domain/domain.service';
@@ -14,7 +16,7 @@ export interface TenantSubgraphDependencies {
   dnsResolver?: DnsResolver;
 }
 
-export function startTenantSubgraph(
+export async function startTenantSubgraph(
   config: TenantSubgraphConfig,
   port = config.TENANT_PORT,
   logger?: Logger,
@@ -28,12 +30,14 @@ export function startTenantSubgraph(
   });
   const keyring = keyringFromConfig(config);
   const dns = dependencies.dnsResolver ?? new Resolver({ timeout: 3000, tries: 2 });
+  const contextVerifyKey = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   return runSubgraph(
     {
       name: 'tenant',
       dataSource,
       definition: tenantSubgraphDefinition,
       createContext: (base, ds) => createTenantContext(base, ds, keyring, dns),
+      extraRoutes: persistedQueriesRoute(dataSource, contextVerifyKey, logger),
     },
     config,
     port,
