@@ -195,6 +195,26 @@ describe('persisted-query safelists per client', () => {
     expect(byOwner.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
   });
 
+  it('resolves ids and refuses ad-hoc documents over GET as well', async () => {
+    const get = async (params: Record<string, string>) => {
+      const response = await fetch(`${stack.gatewayUrl}?${new URLSearchParams(params).toString()}`, {
+        headers: { 'x-api-key': keys.enforce, 'apollo-require-preflight': 'true' },
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] },
+      };
+    };
+    const byHash = await get({ extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: CURRENT_TENANT.id } }) });
+    const byId = await get({ id: CURRENT_TENANT.id });
+    const adHoc = await get({ query: USAGE.body });
+
+    expect(byHash.body).toEqual({ data: { currentTenant: { slug } } });
+    expect(byId.body).toEqual({ data: { currentTenant: { slug } } });
+    expect(adHoc.status).toBe(403);
+    expect(adHoc.body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_NOT_ALLOWED', reason: 'OPERATION_NOT_IN_MANIFEST' });
+  });
+
   it('lets a client in audit mode register APQ as before', async () => {
     const query = `{ currentTenant { slug } } # ${randomUUID()}`;
     const registration = await send(stack.gatewayUrl, keys.audit, { query, hash: sha256(query) });
