@@ -263,6 +263,23 @@ describe('persisted-query safelists per client', () => {
         actorType: 'platform_staff',
       })),
     );
+    const history = await graphql<{
+      apiClients: { name: string; operations: unknown[]; publications: unknown[] }[];
+    }>(
+      stack.gatewayUrl,
+      '{ apiClients { name operations(includeRetired: true) { name firstVersion lastVersion retiredAt } publications { version replaced } } }',
+      { token: staffToken },
+    );
+    const mine = history.body.data!.apiClients.find((c) => c.name === client)!;
+    expect(mine.operations).toEqual([
+      { name: 'Usage', firstVersion: 2, lastVersion: 3, retiredAt: null },
+      { name: 'CurrentTenant', firstVersion: 1, lastVersion: 1, retiredAt: expect.any(String) },
+    ]);
+    expect(mine.publications).toEqual([
+      { version: 3, replaced: true },
+      { version: 2, replaced: false },
+      { version: 1, replaced: false },
+    ]);
   });
 
   it('puts a newly published operation into effect within one refresh interval, without a restart', async () => {

@@ -25,6 +25,8 @@ export const tenantRules: Rules = {
   ApiClient: isPlatformStaff,
   OperationLimitOverrides: isPlatformStaff,
   PersistedQueryPublication: isPlatformStaff,
+  PersistedOperation: isPlatformStaff,
+  PersistedQueryPublicationRecord: isPlatformStaff,
   Plan: allow,
   PlanQuota: allow,
 };

@@ -1,8 +1,14 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { TenantContext } from '../context';
 import { PublishPersistedQueriesInput, UpdateApiClientInput } from './api-client.input';
 import type { ApiClientRow, PublicationResult } from './api-client.service';
-import { ApiClient, PersistedQueryMode, PersistedQueryPublication } from './api-client.type';
+import {
+  ApiClient,
+  PersistedOperation,
+  PersistedQueryMode,
+  PersistedQueryPublication,
+  PersistedQueryPublicationRecord,
+} from './api-client.type';
 
 function toApiClient(row: ApiClientRow): ApiClient {
   return Object.assign(new ApiClient(), { ...row, mode: row.mode as PersistedQueryMode });
@@ -17,6 +23,24 @@ export class ApiClientResolver {
   @Query(() => [ApiClient], { description: 'Platform staff: every client with its persisted-query mode and limits' })
   async apiClients(@Ctx() ctx: TenantContext): Promise<ApiClient[]> {
     return (await ctx.apiClients.list()).map(toApiClient);
+  }
+
+  @FieldResolver(() => [PersistedOperation], { description: 'The operations it may run by id (retired ones too when asked)' })
+  async operations(
+    @Root() client: ApiClient,
+    @Arg('includeRetired', () => Boolean, { defaultValue: false }) includeRetired: boolean,
+    @Ctx() ctx: TenantContext,
+  ): Promise<PersistedOperation[]> {
+    return (await ctx.apiClients.operations(client.name, includeRetired)).map((row) => Object.assign(new PersistedOperation(), row));
+  }
+
+  @FieldResolver(() => [PersistedQueryPublicationRecord], { description: 'Publish history, newest first' })
+  async publications(
+    @Root() client: ApiClient,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Ctx() ctx: TenantContext,
+  ): Promise<PersistedQueryPublicationRecord[]> {
+    return (await ctx.apiClients.publications(client.name, first)).map((row) => Object.assign(new PersistedQueryPublicationRecord(), row));
   }
 
   @Mutation(() => PersistedQueryPublication, {

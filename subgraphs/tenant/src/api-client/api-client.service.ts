@@ -24,6 +24,28 @@ export interface ApiClientRow {
   updatedAt: Date;
 }
 
+export interface OperationRow {
+  id: string;
+  name: string;
+  type: string;
+  body: string;
+  firstVersion: number;
+  lastVersion: number;
+  retiredAt: Date | null;
+}
+
+export interface PublicationRow {
+  version: number;
+  replaced: boolean;
+  operations: number;
+  added: number;
+  retired: number;
+  manifestSha256: string;
+  publishedBy: string | null;
+  requestId: string | null;
+  publishedAt: Date;
+}
+
 export interface PublicationResult {
   client: ApiClientRow;
   version: number;
@@ -65,6 +87,31 @@ export class ApiClientService {
 
   async find(name: string): Promise<ApiClientRow | undefined> {
     return this.db.platform((m) => this.row(m, name));
+  }
+
+  /** A client's operations, newest first; retired ones only when asked. */
+  operations(client: string, includeRetired: boolean): Promise<OperationRow[]> {
+    return this.db.platform((m) =>
+      m.query(
+        `SELECT id, name, type, body, first_version AS "firstVersion", last_version AS "lastVersion", retired_at AS "retiredAt"
+           FROM platform.persisted_operations
+          WHERE client_name = $1 AND ($2 OR retired_at IS NULL)
+          ORDER BY last_version DESC, name, id`,
+        [client, includeRetired],
+      ),
+    );
+  }
+
+  /** A client's publish history, newest first. */
+  publications(client: string, first: number): Promise<PublicationRow[]> {
+    return this.db.platform((m) =>
+      m.query(
+        `SELECT version, replaced, operations, added, retired, manifest_sha256 AS "manifestSha256",
+                published_by AS "publishedBy", request_id AS "requestId", published_at AS "publishedAt"
+           FROM platform.persisted_query_publications WHERE client_name = $1 ORDER BY version DESC LIMIT $2`,
+        [client, Math.max(1, Math.min(first, 100))],
+      ),
+    );
   }
 
   /**

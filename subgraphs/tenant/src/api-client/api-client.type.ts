@@ -21,6 +21,43 @@ export class OperationLimitOverrides {
   @Field(() => Int, { nullable: true }) maxCharacters?: number;
 }
 
+@ObjectType('PersistedOperation', { description: 'An operation a client was given; retired ones stay for history' })
+export class PersistedOperation {
+  @Field(() => String, { description: 'SHA-256 of body, hex' })
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  type!: string;
+
+  @Field(() => String)
+  body!: string;
+
+  @Field(() => Int, { description: 'Manifest version that first published it' })
+  firstVersion!: number;
+
+  @Field(() => Int, { description: 'Latest manifest version that (re)published it' })
+  lastVersion!: number;
+
+  @Field(() => Date, { nullable: true, description: 'When a replacing publish left it out' })
+  retiredAt!: Date | null;
+}
+
+@ObjectType('PersistedQueryPublicationRecord', { description: "One publish of a client's manifest" })
+export class PersistedQueryPublicationRecord {
+  @Field(() => Int) version!: number;
+  @Field(() => Boolean) replaced!: boolean;
+  @Field(() => Int, { description: 'Operations in the published manifest' }) operations!: number;
+  @Field(() => Int) added!: number;
+  @Field(() => Int) retired!: number;
+  @Field(() => String, { description: 'SHA-256 of the manifest as sent' }) manifestSha256!: string;
+  @Field(() => String, { nullable: true }) publishedBy!: string | null;
+  @Field(() => String, { nullable: true }) requestId!: string | null;
+  @Field(() => Date) publishedAt!: Date;
+}
+
 @ObjectType('ApiClient', { description: 'A frontend or partner integration with its persisted-query safelist' })
 export class ApiClient {
   @Field(() => String)
