@@ -282,6 +282,17 @@ describe('persisted-query safelists per client', () => {
     ]);
   });
 
+  it('queues two first publishes of the same client instead of failing one', async () => {
+    const client = `race-${suffix}`;
+    const results = await Promise.all([
+      publish({ client, manifest: manifest(CURRENT_TENANT) }),
+      publish({ client, manifest: manifest(USAGE) }),
+    ]);
+
+    expect(results.map((r) => errorCodes(r))).toEqual([[], []]);
+    expect(results.map((r) => r.body.data!.publishPersistedQueries.version).sort()).toEqual([1, 2]);
+  });
+
   it('puts a newly published operation into effect within one refresh interval, without a restart', async () => {
     const fresh = operation(`query Fresh${suffix} { currentTenant { slug name } }`);
     const before = await send(stack.gatewayUrl, keys.enforce, { id: fresh.id });
@@ -338,6 +349,17 @@ describe('persisted-query safelists per client', () => {
 
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.body.errors![0]!.extensions).toMatchObject({ field: 'client' });
+  });
+
+  it('fails closed for bound keys while the registry cannot be reached, and says so in the log', async () => {
+    const gateway = await stack.addGateway({ PQ_REGISTRY_URL: 'http://127.0.0.1:9/internal/persisted-queries' });
+    const byId = await send(gateway, keys.off, { id: CURRENT_TENANT.id });
+    const asUser = await graphql(gateway, USAGE.body, { token: ownerToken });
+
+    expect(byId.status).toBe(403);
+    expect(byId.body.errors![0]!.extensions).toMatchObject({ code: 'OPERATION_NOT_ALLOWED', client: clientOf('off') });
+    expect(asUser.body).toEqual({ data: { usageCounters: [] } });
+    expect(stack.logs.some((l) => l.includes('persisted-query registry unavailable'))).toBe(true);
   });
 
   it('governs callers without a bound key by PQ_UNBOUND_CLIENT, whatever apollographql-client-name they claim', async () => {

@@ -129,21 +129,23 @@ export class ApiClientService {
     const replace = input.replace === true;
     const manifestSha256 = sha256Hex(JSON.stringify(input.manifest));
     return this.db.platform(async (m) => {
-      const [existing] = (await m.query(
+      // Create-or-lock in one step, so two first publishes of a client queue instead of colliding.
+      const created = (await m.query(
+        `INSERT INTO platform.api_clients (name, pq_mode) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING name`,
+        [name, input.mode ?? DEFAULT_MODE],
+      )) as unknown[];
+      const [current] = (await m.query(
         `SELECT pq_mode AS mode, manifest_version AS "manifestVersion" FROM platform.api_clients WHERE name = $1 FOR UPDATE`,
         [name],
       )) as { mode: PqMode; manifestVersion: number }[];
-      const mode = input.mode ?? existing?.mode ?? DEFAULT_MODE;
-      const version = (existing?.manifestVersion ?? 0) + 1;
-      if (existing) {
-        await m.query(`UPDATE platform.api_clients SET pq_mode = $2, manifest_version = $3, updated_at = now() WHERE name = $1`, [
-          name,
-          mode,
-          version,
-        ]);
-      } else {
-        await m.query(`INSERT INTO platform.api_clients (name, pq_mode, manifest_version) VALUES ($1, $2, $3)`, [name, mode, version]);
-      }
+      const existing = created.length > 0 ? undefined : current!;
+      const mode = input.mode ?? current!.mode;
+      const version = current!.manifestVersion + 1;
+      await m.query(`UPDATE platform.api_clients SET pq_mode = $2, manifest_version = $3, updated_at = now() WHERE name = $1`, [
+        name,
+        mode,
+        version,
+      ]);
       const counts = await this.storeOperations(m, name, version, operations, replace);
       await m.query(
         `INSERT INTO platform.persisted_query_publications
