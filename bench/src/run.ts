@@ -12,6 +12,7 @@ import { tenants10kBenchmark } from './benchmarks/tenants-10k';
 import { usageBenchmark } from './benchmarks/usage';
 import { gatewayBenchmark } from './benchmarks/gateway';
 import { hostileDocumentsBenchmark } from './benchmarks/hostile-documents';
+import { persistedQueriesBenchmark } from './benchmarks/persisted-queries';
 import type { Benchmark, BenchmarkResult } from './report';
 
 const BENCHMARKS: Benchmark[] = [
@@ -22,6 +23,7 @@ const BENCHMARKS: Benchmark[] = [
   gatewayBenchmark,
   hostileDocumentsBenchmark,
   auditBenchmark,
+  persistedQueriesBenchmark,
 ];
 
 /**

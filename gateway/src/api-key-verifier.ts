@@ -5,6 +5,8 @@ export interface ApiKeyIdentity {
   keyId: string;
   tenantId: string;
   scopes: string[];
+  /** The client the key is bound to (its persisted-query safelist governs the key). */
+  client?: string;
 }
 
 export type VerifyApiKey = (key: string, requestId: string) => Promise<ApiKeyIdentity | undefined>;

@@ -24,6 +24,11 @@ describe('loadGatewayConfig', () => {
     expect(problems.join('\n')).not.toContain('private-key-material');
   });
 
+  it('names a bad persisted-query refresh interval or unbound client', () => {
+    const problems = problemsOf(() => loadGatewayConfig({ PQ_REFRESH_SECONDS: '0', PQ_UNBOUND_CLIENT: 'Web App' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONTEXT_SIGNING_KEY', 'PQ_REFRESH_SECONDS', 'PQ_UNBOUND_CLIENT']);
+  });
+
   it('names every bad variable at once', () => {
     const problems = problemsOf(() => loadGatewayConfig({ PORT: 'x', TENANT_SUBGRAPH_URL: 'not a url', NODE_ENV: 'prod' }));
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CONTEXT_SIGNING_KEY', 'NODE_ENV', 'PORT', 'TENANT_SUBGRAPH_URL']);

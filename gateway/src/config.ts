@@ -65,6 +65,15 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       RATE_LIMIT_ENABLED: z.enum(['true', 'false']).default('true'),
       RATE_LIMIT_ANONYMOUS_PER_HOUR: z.coerce.number().int().min(1).default(3600),
       RATE_LIMIT_BURST_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+      /** Where the tenant subgraph serves the client registry and persisted-query manifests. */
+      PQ_REGISTRY_URL: vars.httpUrl.default('http://127.0.0.1:4001/internal/persisted-queries'),
+      /** How often the gateway asks for changes: the bound on how late a publish or mode change bites. */
+      PQ_REFRESH_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+      /** The registered client whose manifest and mode govern callers without a bound API key (unset: none, mode off). */
+      PQ_UNBOUND_CLIENT: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$/, 'must be a client name')
+        .optional(),
       APQ_TTL_SECONDS: z.coerce.number().int().min(1).default(86_400),
       OPERATION_MAX_DEPTH: z.coerce.number().int().min(1).default(12),
       OPERATION_MAX_ALIASES: z.coerce.number().int().min(0).default(30),

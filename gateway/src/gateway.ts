@@ -15,8 +15,10 @@ import { createLogger, type Logger } from '@tenantry/logging';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './gateway-context';
 import { createApiKeyVerifier } from './api-key-verifier';
-import { identifyCaller, requestIdFrom } from './request-context';
+import { identifyCaller, requestIdFrom, type Caller } from './request-context';
 import { createTenantDirectory } from './tenant-resolution/tenant-directory';
+import { ClientRegistry } from './persisted-queries/client-registry';
+import { persistedQuerySafelist } from './persisted-queries/safelist';
 import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
 import { operationGuard } from './operation-limits/operation-guard';
 import { bodyErrors, publicCodes, unknownOperationPlugin } from './operation-limits/request-shape';
@@ -66,6 +68,15 @@ export async function startGateway(
     onError: (error) => logger.error({ err: error }, 'tenant resolution unavailable'),
   });
   const tenants = { hosts: config.tenantHosts, lookUp: lookUpTenant };
+  const clientRegistry = new ClientRegistry({
+    url: config.PQ_REGISTRY_URL,
+    signingKey,
+    refreshSeconds: config.PQ_REFRESH_SECONDS,
+    defaultLimits: config.operationLimits,
+    onError: (error) => logger.error({ err: error }, 'persisted-query registry unavailable (bound clients fail closed)'),
+    onChange: (clients, operations) => logger.info({ clients, operations }, 'persisted-query registry loaded'),
+  });
+  await clientRegistry.start();
   const supergraphSdl = await readFile(config.SUPERGRAPH_PATH, 'utf8');
   const buckets =
     config.RATE_LIMIT_ENABLED === 'true'
@@ -150,13 +161,21 @@ export async function startGateway(
     (req: express.Request, res: express.Response, next: express.NextFunction) => traceHttpRequest('gateway.http', req.headers, res, next),
     express.json({ limit: config.BODY_LIMIT }),
     bodyErrors(config.BODY_LIMIT),
+    // Who is calling is settled once, here; the safelist, the guard and the context share it.
+    (req, res, next) => {
+      const caller = identifyCaller(req.headers, res.locals.requestId as string, accessTokenKeys, verifyApiKey, tenants);
+      caller.catch(() => undefined); // reported by the context function
+      res.locals.caller = caller;
+      next();
+    },
+    persistedQuerySafelist({ registry: clientRegistry, unboundClient: config.PQ_UNBOUND_CLIENT, logger }),
     operationGuard(config.operationLimits),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
         let caller;
         try {
-          caller = await identifyCaller(req.headers, requestId, accessTokenKeys, verifyApiKey, tenants).catch(async (error) => {
+          caller = await (res.locals.caller as Promise<Caller>).catch(async (error) => {
             // Probing slugs or domains spends the prober's own per-IP budget (ADR 0018).
             if (isNotFound(error)) await rateLimiter?.enforce({ ip: req.ip ?? 'unknown' });
             throw error;
@@ -178,6 +197,7 @@ export async function startGateway(
           requestId,
           tenantId: caller.tenantId,
           principalId: principalId(caller.principal),
+          ...(caller.client ? { client: caller.client } : {}),
           traceId: activeTraceId(),
         });
         // The socket's address: behind a proxy this is the proxy's (X-Forwarded-For is not trusted yet).
@@ -201,6 +221,7 @@ export async function startGateway(
     url,
     port,
     stop: async () => {
+      clientRegistry.stop();
       await server.stop();
       await buckets?.close();
       await apqCache?.close();

@@ -14,6 +14,8 @@ export interface Caller {
   principal: Principal;
   /** The tenant's plan as the access token states it (for the rate limit). */
   plan?: string;
+  /** The client an API key is bound to (ADR 0016); never taken from a header. */
+  client?: string;
 }
 
 /** Keeps a caller's request id when it is safe to log, otherwise issues one. */
@@ -44,7 +46,12 @@ export async function identifyCaller(
     if (!identity) throw withStatus(new UnauthenticatedError('Invalid, expired or revoked API key'));
     // A key acts only in its own tenant: the headers may repeat it, never change it.
     const tenantId = (await resolve({ tenantId: identity.tenantId, credential: 'API key' }))!;
-    return { requestId, tenantId, principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes } };
+    return {
+      requestId,
+      tenantId,
+      principal: { kind: 'api_key', keyId: identity.keyId, scopes: identity.scopes },
+      ...(identity.client ? { client: identity.client } : {}),
+    };
   }
   if (!authorization) {
     const tenantId = await resolve();

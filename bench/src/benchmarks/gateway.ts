@@ -110,6 +110,8 @@ export const gatewayBenchmark: Benchmark = {
         USAGE_SUBGRAPH_URL: url('usage'),
         AUDIT_SUBGRAPH_URL: url('audit'),
         IDENTITY_JWKS_URL: url('identity').replace('/graphql', '/.well-known/jwks.json'),
+        API_KEY_VERIFY_URL: url('identity').replace('/graphql', '/internal/api-keys/verify'),
+        PQ_REGISTRY_URL: url('tenant').replace('/graphql', '/internal/persisted-queries'),
       });
       processes.push(gateway);
       await waitForHealthy(gateway, url('gateway').replace('/graphql', '/healthz'));

@@ -25,11 +25,13 @@ class AcceptedDocuments {
  * Refuses, before GraphQL parsing and validation proper, documents that are too large or too
  * expensive: HTTP 400 with OPERATION_NOT_ALLOWED naming each exceeded limit, its maximum and
  * the document's value. Batched requests are refused; documents that are merely malformed
- * are left to the server (which answers BAD_USER_INPUT).
+ * are left to the server (which answers BAD_USER_INPUT). A client's own limits, when the
+ * safelist step put them in `res.locals.operationLimits`, replace the defaults (ADR 0016).
  */
-export function operationGuard(limits: GuardLimits): RequestHandler {
+export function operationGuard(defaults: GuardLimits): RequestHandler {
   const accepted = new AcceptedDocuments();
   return (req, res, next) => {
+    const limits = (res.locals.operationLimits as GuardLimits | undefined) ?? defaults;
     const body: unknown = req.body;
     if (Array.isArray(body)) {
       refuse(res, 'Batched requests are not accepted: send one operation per request', []);
@@ -44,7 +46,8 @@ export function operationGuard(limits: GuardLimits): RequestHandler {
       refuse(res, 'Operation too large', [{ limit: 'characters', max: limits.maxCharacters, actual: query.length }]);
       return;
     }
-    const key = createHash('sha256').update(query).digest('base64url');
+    const hash = createHash('sha256').update(query).digest('base64url');
+    const key = limits === defaults ? hash : `${hash}:${JSON.stringify(limits)}`;
     if (accepted.has(key)) {
       next();
       return;

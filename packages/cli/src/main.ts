@@ -5,6 +5,7 @@ import { composeCommand } from './commands/compose';
 import { expireTrialsCommand } from './commands/expire-trials';
 import { keysCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { pqCommand } from './commands/pq';
 import { rotateMasterKeyCommand } from './commands/rotate-master-key';
 import { startCommand } from './commands/start';
 import { tenantCommand } from './commands/tenant';
@@ -19,6 +20,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
   compose: (args) => composeCommand(args, REPO_ROOT),
   keys: () => keysCommand(),
   tenant: (args) => tenantCommand(args, loadCliConfig(env)),
+  pq: (args) => pqCommand(args, loadCliConfig(env)),
   audit: (args) => auditCommand(args, loadCliConfig(env)),
   'rotate-master-key': (args) => rotateMasterKeyCommand(args, loadCliConfig(env)),
   'expire-trials': (args) => expireTrialsCommand(args, loadCliConfig(env)),

@@ -89,6 +89,12 @@ export const rateLimitRefusals = new Counter({
   labelNames: ['scope'] as const,
 });
 
+export const unlistedOperations = new Counter({
+  name: 'tenantry_unlisted_operations_total',
+  help: "Operations outside their client's persisted-query manifest, by client, mode (audit: ran, enforce: refused) and kind",
+  labelNames: ['client', 'mode', 'kind'] as const,
+});
+
 export const provisionDuration = new Histogram({
   name: 'tenantry_tenant_provision_duration_seconds',
   help: 'Time to provision one tenant (registry row, role, schema, every tenant migration)',

@@ -104,6 +104,7 @@ export async function startStack(
       IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
       API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
       TENANT_RESOLVE_URL: tenant.url.replace(/\/graphql$/, '/internal/tenants/resolve'),
+      PQ_REGISTRY_URL: tenant.url.replace(/\/graphql$/, '/internal/persisted-queries'),
       ...env,
       ...extra,
     });

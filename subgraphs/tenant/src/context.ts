@@ -3,6 +3,7 @@ import DataLoaderImpl from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { BaseSubgraphContext } from '@tenantry/federation';
 import { RequestDatabase } from '@tenantry/tenancy';
+import { ApiClientService } from './api-client/api-client.service';
 import { BrandingService, type Branding } from './branding/branding.service';
 import { DomainService, type DnsResolver, type DomainRow } from './domain/domain.service';
 import { PlanService, type EffectiveQuota } from './plan/plan.service';
@@ -27,6 +28,7 @@ export interface TenantContext extends BaseSubgraphContext {
   quotasByTenant: DataLoader<string, EffectiveQuota[]>;
   featuresByTenant: DataLoader<string, string[]>;
   features: () => Promise<ReadonlySet<string>>;
+  apiClients: ApiClientService;
 }
 
 export function createTenantContext(
@@ -62,5 +64,6 @@ export function createTenantContext(
     quotasByTenant: createQuotaLoader(plans),
     featuresByTenant: createFeatureLoader(plans),
     features: () => db.features(),
+    apiClients: new ApiClientService(db),
   };
 }

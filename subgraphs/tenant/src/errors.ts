@@ -1,3 +1,4 @@
+import { ApiClientDomainError, toPublicApiClientError } from './api-client/api-client.errors';
 import { BrandingDomainError, toPublicBrandingError } from './branding/branding.errors';
 import { DomainDomainError, toPublicDomainError } from './domain/domain.errors';
 import { PlanDomainError, toPublicPlanError } from './plan/plan.errors';
@@ -11,5 +12,6 @@ export function mapTenantErrors(error: unknown): Error | undefined {
   if (error instanceof SettingDomainError) return toPublicSettingError(error);
   if (error instanceof BrandingDomainError) return toPublicBrandingError(error);
   if (error instanceof DomainDomainError) return toPublicDomainError(error);
+  if (error instanceof ApiClientDomainError) return toPublicApiClientError(error);
   return undefined;
 }

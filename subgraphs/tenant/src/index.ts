@@ -12,3 +12,5 @@ export { purgeTenant } from './tenant/tenant-purge';
 export { exportTenant } from './tenant/tenant-export';
 export { TenantEntity } from './tenant/tenant.entity';
 export { mapTenantErrors } from './errors';
+export { ApiClientService, type ApiClientRow, type PublicationResult } from './api-client/api-client.service';
+export { PQ_MODES, type PqMode } from './api-client/api-client.manifest';

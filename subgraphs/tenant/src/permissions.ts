@@ -22,6 +22,11 @@ export const tenantRules: Rules = {
   TenantDomain: allow,
   TenantExport: allow,
   TenantPurgeResult: allow,
+  ApiClient: isPlatformStaff,
+  OperationLimitOverrides: isPlatformStaff,
+  PersistedQueryPublication: isPlatformStaff,
+  PersistedOperation: isPlatformStaff,
+  PersistedQueryPublicationRecord: isPlatformStaff,
   Plan: allow,
   PlanQuota: allow,
 };

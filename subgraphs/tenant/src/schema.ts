@@ -1,6 +1,7 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapTenantErrors } from './errors';
 import { tenantRules } from './permissions';
+import { ApiClientResolver } from './api-client/api-client.resolver';
 import { BrandingResolver } from './branding/branding.resolver';
 import { DomainResolver } from './domain/domain.resolver';
 import { PlanResolver } from './plan/plan.resolver';
@@ -9,7 +10,7 @@ import { resolveTenantReference } from './tenant/tenant.reference';
 import { TenantResolver } from './tenant/tenant.resolver';
 
 export const tenantSubgraphDefinition: SubgraphDefinition = {
-  resolvers: [TenantResolver, PlanResolver, SettingResolver, BrandingResolver, DomainResolver],
+  resolvers: [TenantResolver, PlanResolver, SettingResolver, BrandingResolver, DomainResolver, ApiClientResolver],
   references: { Tenant: { __resolveReference: resolveTenantReference } },
   rules: tenantRules,
   mapError: mapTenantErrors,

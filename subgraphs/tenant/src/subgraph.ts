@@ -3,6 +3,7 @@ import type { Logger } from '@tenantry/logging';
 import { importVerifyKey } from '@tenantry/auth';
 import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
+import { persistedQueriesRoute } from './api-client/api-client.route';
 import type { TenantSubgraphConfig } from './config';
 import { createTenantContext } from './context';
 import type { DnsResolver } from './domain/domain.service';
@@ -31,13 +32,17 @@ export async function startTenantSubgraph(
   });
   const keyring = keyringFromConfig(config);
   const dns = dependencies.dnsResolver ?? new Resolver({ timeout: 3000, tries: 2 });
+  const contextVerifyKey = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   return runSubgraph(
     {
       name: 'tenant',
       dataSource,
       definition: tenantSubgraphDefinition,
       createContext: (base, ds) => createTenantContext(base, ds, keyring, dns),
-      extraRoutes: (app) => tenantResolveRoute(dataSource, contextVerifyKey, logger)(app),
+      extraRoutes: (app) => {
+        tenantResolveRoute(dataSource, contextVerifyKey, logger)(app);
+        persistedQueriesRoute(dataSource, contextVerifyKey, logger)(app);
+      },
     },
     config,
     port,

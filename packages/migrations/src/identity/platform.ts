@@ -211,4 +211,15 @@ export const identityPlatformMigrations: PlatformMigration[] = [
         ADD COLUMN status text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended'));
     `,
   },
+  {
+    id: '0501-identity-api-key-client',
+    owner: 'identity',
+    // A partner key may belong to a client (ADR 0016): it then runs only that client's
+    // persisted operations, in the client's mode. Tenants may read the binding, not change it.
+    up: ({ tenantGroupRole }) => `
+      ALTER TABLE platform.api_keys ADD COLUMN client_name text REFERENCES platform.api_clients (name);
+      CREATE INDEX api_keys_client_idx ON platform.api_keys (client_name) WHERE client_name IS NOT NULL;
+      GRANT SELECT (client_name) ON platform.api_keys TO ${tenantGroupRole};
+    `,
+  },
 ];

@@ -228,4 +228,52 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
       GRANT SELECT, INSERT, UPDATE (verified_at), DELETE ON platform.tenant_domains TO ${tenantGroupRole};
     `,
   },
+  {
+    id: '0500-tenant-api-clients-persisted-queries',
+    owner: 'tenant',
+    // Clients (first-party frontends, partner integrations) and their safelists: the operations
+    // each may run by id, published as Apollo persisted query manifests (ADR 0016). Platform
+    // data: tenant roles get nothing here; the gateway learns it through the tenant subgraph.
+    up: () => `
+      CREATE TABLE platform.api_clients (
+        name text PRIMARY KEY CHECK (name ~ '^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$'),
+        pq_mode text NOT NULL DEFAULT 'enforce' CHECK (pq_mode IN ('off', 'audit', 'enforce')),
+        -- Per-client operation-limit overrides: { maxDepth?, maxAliases?, ... } (positive integers).
+        operation_limits jsonb NOT NULL DEFAULT '{}'::jsonb CHECK (jsonb_typeof(operation_limits) = 'object'),
+        manifest_version integer NOT NULL DEFAULT 0 CHECK (manifest_version >= 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Every operation a client was ever given. A publish that replaces the set retires the
+      -- ones left out (retired_at) rather than deleting them, so history stays readable.
+      CREATE TABLE platform.persisted_operations (
+        client_name text NOT NULL REFERENCES platform.api_clients (name) ON DELETE CASCADE,
+        id text NOT NULL CHECK (id ~ '^[0-9a-f]{64}$'),
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+        type text NOT NULL CHECK (type IN ('query', 'mutation', 'subscription')),
+        body text NOT NULL CHECK (length(body) BETWEEN 1 AND 100000),
+        first_version integer NOT NULL,
+        last_version integer NOT NULL,
+        retired_at timestamptz,
+        PRIMARY KEY (client_name, id)
+      );
+      CREATE INDEX persisted_operations_active_idx ON platform.persisted_operations (client_name) WHERE retired_at IS NULL;
+
+      -- One row per publish: who, when, what changed (the audit chain has the same, signed).
+      CREATE TABLE platform.persisted_query_publications (
+        client_name text NOT NULL REFERENCES platform.api_clients (name) ON DELETE CASCADE,
+        version integer NOT NULL,
+        replaced boolean NOT NULL,
+        operations integer NOT NULL CHECK (operations >= 0),
+        added integer NOT NULL CHECK (added >= 0),
+        retired integer NOT NULL CHECK (retired >= 0),
+        manifest_sha256 text NOT NULL CHECK (manifest_sha256 ~ '^[0-9a-f]{64}$'),
+        published_by text,
+        request_id text,
+        published_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (client_name, version)
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ export enum ApiKeyErrorCode {
   EXPIRY_IN_PAST = 'EXPIRY_IN_PAST',
   NOT_ADMIN = 'NOT_ADMIN',
   API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  UNKNOWN_CLIENT = 'UNKNOWN_CLIENT',
 }
 
 export class ApiKeyDomainError extends Error {
@@ -27,6 +28,8 @@ export function toPublicApiKeyError(error: ApiKeyDomainError): TenantryError {
       return new BadUserInputError(error.message, { field: 'expiresAt' });
     case ApiKeyErrorCode.NOT_ADMIN:
       return new ForbiddenError(error.message, { reason: error.code });
+    case ApiKeyErrorCode.UNKNOWN_CLIENT:
+      return new BadUserInputError(error.message, { field: 'client', reason: error.code });
     case ApiKeyErrorCode.API_KEY_NOT_FOUND:
       return new NotFoundError('API key', { reason: error.code });
   }

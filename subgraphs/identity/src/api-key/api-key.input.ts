@@ -10,4 +10,10 @@ export class CreateApiKeyInput {
 
   @Field(() => Date, { nullable: true })
   expiresAt?: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "A registered client (platform staff publish them): the key then runs only that client's persisted operations",
+  })
+  client?: string | null;
 }

@@ -10,6 +10,7 @@ export interface ApiKeyRow {
   name: string;
   prefix: string;
   scopes: string[];
+  client: string | null;
   createdAt: Date;
   expiresAt: Date | null;
   lastUsedAt: Date | null;
@@ -21,6 +22,8 @@ export interface ApiKeyIdentity {
   keyId: string;
   tenantId: string;
   scopes: string[];
+  /** The client whose persisted-query safelist governs the key (ADR 0016). */
+  client?: string;
 }
 
 interface Actor {
@@ -28,7 +31,7 @@ interface Actor {
   requestId: string;
 }
 
-const COLUMNS = `id, name, prefix, scopes, created_at AS "createdAt", expires_at AS "expiresAt",
+const COLUMNS = `id, name, prefix, scopes, client_name AS client, created_at AS "createdAt", expires_at AS "expiresAt",
                  last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** last_used_at is written at most this often per key, so verification is not a write per request. */
@@ -52,7 +55,7 @@ export class ApiKeyService {
 
   /** Creates a key for the request's tenant; only its prefix and hash are stored. */
   async create(
-    input: { name: string; scopes: string[]; expiresAt?: Date | undefined },
+    input: { name: string; scopes: string[]; expiresAt?: Date | undefined; client?: string | null | undefined },
     actor: Actor,
   ): Promise<{ key: string; row: ApiKeyRow }> {
     const name = input.name.trim();
@@ -64,36 +67,46 @@ export class ApiKeyService {
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) {
       throw new ApiKeyDomainError(ApiKeyErrorCode.EXPIRY_IN_PAST, 'Expiry must be in the future');
     }
+    const client = input.client ?? null;
     const { key, prefix, hash } = newApiKey();
-    const row = await this.db.tenant(async (m) => {
-      await this.assertAdmin(m, actor);
-      const id = randomUUID();
-      const [created]: ApiKeyRow[] = await m
-        .query(
-          `INSERT INTO platform.api_keys (id, tenant_id, name, prefix, secret_hash, scopes, created_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [
-            id,
-            this.db.tenantId,
-            name,
-            prefix,
-            hash,
-            scopes,
-            actor.principal.kind === 'user' ? actor.principal.userId : null,
-            input.expiresAt ?? null,
-          ],
-        )
-        .then(() => m.query(`SELECT ${COLUMNS} FROM platform.api_keys WHERE id = $1`, [id]));
-      await appendAuditEvent(m, {
-        action: 'api_key.created',
-        actor: actor.principal,
-        resourceType: 'api_key',
-        resourceId: id,
-        changes: { name: { to: name }, scopes: { to: scopes }, prefix: { to: prefix } },
-        requestId: actor.requestId,
+    const row = await this.db
+      .tenant(async (m) => {
+        await this.assertAdmin(m, actor);
+        const id = randomUUID();
+        const [created]: ApiKeyRow[] = await m
+          .query(
+            `INSERT INTO platform.api_keys (id, tenant_id, name, prefix, secret_hash, scopes, created_by, expires_at, client_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+            [
+              id,
+              this.db.tenantId,
+              name,
+              prefix,
+              hash,
+              scopes,
+              actor.principal.kind === 'user' ? actor.principal.userId : null,
+              input.expiresAt ?? null,
+              client,
+            ],
+          )
+          .then(() => m.query(`SELECT ${COLUMNS} FROM platform.api_keys WHERE id = $1`, [id]));
+        await appendAuditEvent(m, {
+          action: 'api_key.created',
+          actor: actor.principal,
+          resourceType: 'api_key',
+          resourceId: id,
+          changes: { name: { to: name }, scopes: { to: scopes }, prefix: { to: prefix }, ...(client ? { client: { to: client } } : {}) },
+          requestId: actor.requestId,
+        });
+        return created!;
+      })
+      .catch((error: unknown) => {
+        // The binding names a row of the platform's client registry (owned by the tenant subgraph).
+        if ((error as { driverError?: { constraint?: string } }).driverError?.constraint === 'api_keys_client_name_fkey') {
+          throw new ApiKeyDomainError(ApiKeyErrorCode.UNKNOWN_CLIENT, `No client ${client}`);
+        }
+        throw error;
       });
-      return created!;
-    });
     return { key, row };
   }
 
@@ -132,13 +145,14 @@ export class ApiKeyService {
     const prefix = apiKeyPrefix(key);
     if (!prefix) return { refused: 'malformed' };
     return this.db.platform(async (m) => {
-      const [row]: { id: string; tenantId: string; secretHash: Buffer; scopes: string[]; usable: boolean }[] = await m.query(
-        `SELECT k.id, k.tenant_id AS "tenantId", k.secret_hash AS "secretHash", k.scopes,
+      const [row]: { id: string; tenantId: string; secretHash: Buffer; scopes: string[]; client: string | null; usable: boolean }[] =
+        await m.query(
+          `SELECT k.id, k.tenant_id AS "tenantId", k.secret_hash AS "secretHash", k.scopes, k.client_name AS client,
                 (k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now()) AND t.status <> 'cancelled') AS usable
            FROM platform.api_keys k JOIN platform.tenants t ON t.id = k.tenant_id
           WHERE k.prefix = $1`,
-        [prefix],
-      );
+          [prefix],
+        );
       if (!row) return { refused: 'unknown_key' };
       if (!apiKeyMatches(key, row.secretHash)) return { refused: 'wrong_secret', keyId: row.id, tenantId: row.tenantId };
       if (!row.usable) return { refused: 'not_usable', keyId: row.id, tenantId: row.tenantId };
@@ -147,7 +161,7 @@ export class ApiKeyService {
           WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '${LAST_USED_RESOLUTION}')`,
         [row.id],
       );
-      return { identity: { keyId: row.id, tenantId: row.tenantId, scopes: row.scopes } };
+      return { identity: { keyId: row.id, tenantId: row.tenantId, scopes: row.scopes, ...(row.client ? { client: row.client } : {}) } };
     });
   }
 

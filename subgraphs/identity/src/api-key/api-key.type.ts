@@ -14,6 +14,9 @@ export class ApiKey {
   @Field(() => [String])
   scopes!: string[];
 
+  @Field(() => String, { nullable: true, description: "The client the key belongs to: it runs only that client's persisted operations" })
+  client!: string | null;
+
   @Field(() => Date)
   createdAt!: Date;
 
