@@ -162,7 +162,7 @@ export async function startGateway(
     express.json({ limit: config.BODY_LIMIT }),
     bodyErrors(config.BODY_LIMIT),
     // Who is calling is settled once, here; the safelist, the guard and the context share it.
-    (req, res, next) => {
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const caller = identifyCaller(req.headers, res.locals.requestId as string, accessTokenKeys, verifyApiKey, tenants);
       caller.catch(() => undefined); // reported by the context function
       res.locals.caller = caller;

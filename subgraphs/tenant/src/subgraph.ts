@@ -32,7 +32,6 @@ export async function startTenantSubgraph(
   });
   const keyring = keyringFromConfig(config);
   const dns = dependencies.dnsResolver ?? new Resolver({ timeout: 3000, tries: 2 });
-  const contextVerifyKey = await importVerifyKey(config.CONTEXT_VERIFY_KEY);
   return runSubgraph(
     {
       name: 'tenant',
