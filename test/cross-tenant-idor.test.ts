@@ -385,7 +385,7 @@ describe('cross-tenant IDOR sweep through the gateway', () => {
     stack = await startStack(db.url);
     const a = await createTenant(db.dataSource, { plan: 'enterprise' });
     const b = await createTenant(db.dataSource, { plan: 'enterprise' });
-    seed = { a, b, ownerOfA: await person(a, 'owner', 'owner-a'), ownerOfB: await person(b, 'owner', 'owner-b') } as Seed;
+    seed = { a, b, ownerOfA: await person(a, 'owner', 'owner-a'), ownerOfB: await person(b, 'owner', 'owner-b') } as Partial<Seed> as Seed; // filled in below
     seed.memberOfB = await person(b, 'member', 'member-b');
     const keyOfA = await graphql<{ createApiKey: { key: string } }>(
       stack.gatewayUrl,

@@ -1,6 +1,5 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapTenantErrors } from './errors';
-import { tenantRules } from './permissions';
 import { BrandingResolver } from './branding/branding.resolver';
 import { DomainResolver } from './domain/domain.resolver';
 import { PlanResolver } from './plan/plan.resolver';
@@ -11,6 +10,5 @@ import { TenantResolver } from './tenant/tenant.resolver';
 export const tenantSubgraphDefinition: SubgraphDefinition = {
   resolvers: [TenantResolver, PlanResolver, SettingResolver, BrandingResolver, DomainResolver],
   references: { Tenant: { __resolveReference: resolveTenantReference } },
-  rules: tenantRules,
   mapError: mapTenantErrors,
 };

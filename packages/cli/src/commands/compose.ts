@@ -2,8 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { Kind, parse, type DocumentNode } from 'graphql';
-import { loadPermissionMatrix } from '@tenantry/auth';
-import { buildSubgraph, type SubgraphDefinition } from '@tenantry/federation';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { grantCacheMode, loadPermissionMatrix, type PermissionEntry, type PermissionMatrix } from '@tenantry/auth';
+import { buildSubgraph, returnedTypes, type SubgraphDefinition } from '@tenantry/federation';
 import { tenantSubgraphDefinition } from '@tenantry/subgraph-tenant';
 import { identitySubgraphDefinition } from '@tenantry/subgraph-identity';
 import { usageSubgraphDefinition } from '@tenantry/subgraph-usage';
@@ -111,9 +112,10 @@ function permissionsDoc(subgraphs: { name: string; typeDefs: DocumentNode }[]): 
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([op, subgraph]) => {
       const entry = matrix.operations[op];
-      const who = entry ? entry.allow.map((g) => `\`${g}\``).join(' or ') : '**missing**';
-      return `| \`${op}\` | ${subgraph} | ${who} | ${entry?.feature ? `\`${entry.feature}\`` : ''} | ${entry?.note ?? ''} |`;
+      return `| \`${op}\` | ${subgraph} | ${who(entry)} | ${entry?.feature ? `\`${entry.feature}\`` : ''} | ${entry?.note ?? ''} |`;
     });
+  const types = typesDoc(matrix, subgraphs);
+  problems.push(...types.problems);
   const markdown = [
     '# Permissions',
     '',
@@ -128,13 +130,96 @@ function permissionsDoc(subgraphs: { name: string; typeDefs: DocumentNode }[]): 
     '- `staff`, `staff:platform_admin`: platform staff (every use is audited).',
     "- Feature: the request tenant's effective plan (plan + overrides) must include it; otherwise FEATURE_NOT_IN_PLAN.",
     '',
-    'Fields of the returned types are reachable only through these operations or a tenant-checked',
-    "entity reference; a few carry their own rules (see each subgraph's `permissions.ts`).",
-    '',
     '| operation | subgraph | who | feature | note |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
     '',
+    '## Fields of returned types',
+    '',
+    'Every other object type has an entry too (`types` in the same file, ADR 0028): one rule for all its',
+    'fields, or, when any field needs a rule of its own, a rule for every field, so that a new field of',
+    'such a type fails start-up until someone decides who may read it. Here `anyone` means whoever',
+    'reached the object through an operation above or a tenant-checked entity reference, and:',
+    '',
+    "- `self`: the object is the caller's own User, or carries the caller's user id (Session, MfaEnrollment).",
+    "- `feature:X`: the request tenant's plan includes X (as an alternative, unlike the Feature column).",
+    '',
+    '| type or field | subgraphs | who | feature | cache | note |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...types.rows,
+    '',
+    '## Cache modes',
+    '',
+    'graphql-shield caches a rule decision within one request: `contextual` by rule name alone,',
+    '`strict` by name and a hash of parent and args, `no_cache` not at all. A name-keyed cache is',
+    'exact only for a rule that reads nothing but the request context; a rule that reads the parent',
+    "would decide once for every item of a list (the first member's `self` for every member). The rules",
+    'that read only the context are built so that they cannot see parent or args, and a test walks',
+    'every rule of this matrix to check that only those are cached by name.',
+    '',
+    '| grant | cache | why |',
+    '| --- | --- | --- |',
+    ...['anyone', 'authenticated', 'role:X', 'scope:X', 'staff, staff:platform_admin', 'feature:X (and the Feature column)', 'self'].map(
+      (grant) => {
+        const { mode, why } = grantCacheMode(grant.split(/[ ,(]/)[0]!);
+        return `| \`${grant}\` | ${mode === 'none' ? '—' : `\`${mode}\``} | ${why} |`;
+      },
+    ),
+    '',
   ].join('\n');
   return { markdown, problems };
+}
+
+function who(entry: PermissionEntry | undefined): string {
+  return entry ? entry.allow.map((g) => `\`${g}\``).join(' or ') : '**missing**';
+}
+
+function cacheOf(entry: PermissionEntry): string {
+  const modes = new Set(entry.allow.map((g) => grantCacheMode(g).mode));
+  if (entry.feature) modes.add('contextual');
+  modes.delete('none');
+  return modes.size ? [...modes].map((m) => `\`${m}\``).join(', ') : '—';
+}
+
+/** Rows for every returned type (and every field of a field-by-field type), checked against what the subgraphs serve. */
+function typesDoc(matrix: PermissionMatrix, subgraphs: { name: string; typeDefs: DocumentNode }[]) {
+  const served = new Map<string, { subgraphs: string[]; fields: Map<string, string[]> }>();
+  for (const { name, typeDefs } of subgraphs) {
+    for (const [type, fields] of Object.entries(returnedTypes(buildSubgraphSchema({ typeDefs })))) {
+      const entry = served.get(type) ?? { subgraphs: [], fields: new Map<string, string[]>() };
+      entry.subgraphs.push(name);
+      for (const field of fields) entry.fields.set(field, [...(entry.fields.get(field) ?? []), name]);
+      served.set(type, entry);
+    }
+  }
+  const problems: string[] = [];
+  const rows: string[] = [];
+  const declared = matrix.types ?? {};
+  for (const type of Object.keys(declared).filter((t) => !served.has(t)))
+    problems.push(`config/permissions.json types names ${type}, which no subgraph serves`);
+  for (const [type, { subgraphs: owners, fields }] of [...served.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const permission = declared[type];
+    if (!permission) {
+      problems.push(`config/permissions.json types has no entry for ${type}`);
+      rows.push(`| \`${type}\` | ${owners.join(', ')} | **missing** |  |  |  |`);
+      continue;
+    }
+    if (!('fields' in permission)) {
+      rows.push(
+        `| \`${type}\` | ${owners.join(', ')} | ${who(permission)} | ${permission.feature ? `\`${permission.feature}\`` : ''} | ${cacheOf(permission)} | ${permission.note ?? ''} |`,
+      );
+      continue;
+    }
+    for (const field of Object.keys(permission.fields).filter((f) => !fields.has(f))) {
+      problems.push(`config/permissions.json types names ${type}.${field}, which no subgraph serves`);
+    }
+    for (const [field, fieldOwners] of fields) {
+      const entry = permission.fields[field];
+      if (!entry) problems.push(`config/permissions.json types has no entry for ${type}.${field}`);
+      rows.push(
+        `| \`${type}.${field}\` | ${fieldOwners.join(', ')} | ${who(entry)} | ${entry?.feature ? `\`${entry.feature}\`` : ''} | ${entry ? cacheOf(entry) : ''} | ${entry?.note ?? ''} |`,
+      );
+    }
+  }
+  return { rows, problems };
 }
