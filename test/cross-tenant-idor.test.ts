@@ -18,6 +18,7 @@ import {
   type GraphQLField,
   type GraphQLInputType,
   type GraphQLNamedType,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { API_KEY_SCOPES } from '@tenantry/auth';
@@ -454,6 +455,17 @@ describe('cross-tenant IDOR sweep through the gateway', () => {
   });
 
   const idArguments = identifierArguments(supergraph);
+
+  it('finds no identifier argument below the root fields (the sweep calls root fields only; extend it first)', () => {
+    const nested = Object.values(supergraph.getTypeMap())
+      .filter((t) => isObjectType(t) && !t.name.startsWith('__') && t !== supergraph.getQueryType() && t !== supergraph.getMutationType())
+      .flatMap((t) =>
+        Object.values((t as GraphQLObjectType).getFields()).flatMap((f) =>
+          f.args.filter((a) => isIdentifier(a.name, a.type)).map((a) => `${t.name}.${f.name}(${a.name})`),
+        ),
+      );
+    expect(nested).toEqual([]);
+  });
 
   it('has a probe for every identifier argument of the supergraph, and none for arguments that are gone', () => {
     const keys = idArguments.map(probeKey).sort();
