@@ -13,9 +13,10 @@ import {
   isUnionType,
   type GraphQLField,
   type GraphQLInputType,
+  type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { API_KEY_SCOPES, allows, loadPermissionMatrix, type Principal, type Subject } from '@tenantry/auth';
+import { API_KEY_SCOPES, allows, fieldEntry, loadPermissionMatrix, type Principal, type Subject } from '@tenantry/auth';
 import { loadPlanCatalog } from '@tenantry/plans';
 import {
   createMember,
@@ -82,6 +83,125 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
   };
 }
 
+type Item = Record<string, unknown>;
+
+/**
+ * How the field-level test reaches each type whose fields are not all open to whoever reaches it:
+ * the root field, the fields passed on the way (each with its own entry), where the objects are
+ * in the answer, and whether an object belongs to the caller (for `self`).
+ */
+interface Reach {
+  root: string;
+  via: string[];
+  query: (selection: string) => string;
+  parents: (data: Record<string, unknown>) => Item[];
+  owns: (item: Item, userId: string | undefined) => boolean;
+}
+const nodes = (connection: unknown) => ((connection as { edges?: { node: Item }[] } | null)?.edges ?? []).map((e) => e.node);
+const TENANTS = (selection: string) => `{ tenants(page: { first: 3 }) { ${selection} } }`;
+const REACH: Record<string, Reach[]> = {
+  Tenant: [
+    {
+      root: 'Query.currentTenant',
+      via: [],
+      query: (s) => `{ currentTenant { ${s} } }`,
+      parents: (d) => [d.currentTenant as Item].filter(Boolean),
+      owns: () => false,
+    },
+    {
+      root: 'Query.tenants',
+      via: ['TenantConnection.edges', 'TenantEdge.node'],
+      query: (s) => TENANTS(`edges { node { ${s} } }`),
+      parents: (d) => nodes(d.tenants),
+      owns: () => false,
+    },
+  ],
+  User: [
+    {
+      root: 'Query.me',
+      via: [],
+      query: (s) => `{ me { ${s} } }`,
+      parents: (d) => [d.me as Item].filter(Boolean),
+      owns: (u, id) => u.id === id,
+    },
+    {
+      root: 'Query.members',
+      via: ['Membership.user'],
+      query: (s) => `{ members(first: 50) { user { ${s} } } }`,
+      parents: (d) => ((d.members as { user: Item | null }[] | null) ?? []).map((m) => m.user!).filter(Boolean),
+      owns: (u, id) => u.id === id,
+    },
+  ],
+  Session: [
+    {
+      root: 'Query.sessions',
+      via: [],
+      query: (s) => `{ sessions { ${s} } }`,
+      parents: (d) => (d.sessions as Item[] | null) ?? [],
+      owns: () => true,
+    },
+  ],
+  MfaEnrollment: [
+    {
+      root: 'Mutation.enrollMfa',
+      via: [],
+      query: (s) => `mutation { enrollMfa { ${s} } }`,
+      parents: (d) => [d.enrollMfa as Item].filter(Boolean),
+      owns: () => true,
+    },
+  ],
+  TenantConnection: [
+    { root: 'Query.tenants', via: [], query: TENANTS, parents: (d) => [d.tenants as Item].filter(Boolean), owns: () => false },
+  ],
+  TenantEdge: [
+    {
+      root: 'Query.tenants',
+      via: ['TenantConnection.edges'],
+      query: (s) => TENANTS(`edges { ${s} }`),
+      parents: (d) => (d.tenants as { edges?: Item[] } | null)?.edges ?? [],
+      owns: () => false,
+    },
+  ],
+  TenantPageInfo: [
+    {
+      root: 'Query.tenants',
+      via: ['TenantConnection.pageInfo'],
+      query: (s) => TENANTS(`pageInfo { ${s} }`),
+      parents: (d) => [(d.tenants as Item | null)?.pageInfo as Item].filter(Boolean),
+      owns: () => false,
+    },
+  ],
+  TenantStatusCount: [
+    {
+      root: 'Query.tenants',
+      via: ['TenantConnection.countsByStatus'],
+      query: (s) => TENANTS(`countsByStatus { ${s} }`),
+      parents: (d) => ((d.tenants as Item | null)?.countsByStatus as Item[] | undefined) ?? [],
+      owns: () => false,
+    },
+  ],
+};
+
+const PASSWORD = 'plum-kettle-orbit-42';
+
+async function signedUp(stack: Stack, db: TestDatabase, tenantId: string) {
+  const email = `member-${randomUUID().slice(0, 8)}@example.test`;
+  await graphql(stack.gatewayUrl, 'mutation ($input: SignUpInput!) { signUp(input: $input) { accepted } }', {
+    variables: { input: { email, password: PASSWORD, displayName: 'Signed-in member' } },
+  });
+  return createMember(db.dataSource, tenantId, 'member', email);
+}
+
+async function signIn(stack: Stack, email: string, tenantId: string): Promise<string> {
+  const res = await graphql<{ signIn: { accessToken: string } }>(
+    stack.gatewayUrl,
+    'mutation ($input: SignInInput!) { signIn(input: $input) { accessToken } }',
+    { variables: { input: { email, password: PASSWORD, tenantId } } },
+  );
+  if (!res.body.data?.signIn) throw new Error(`sign-in failed: ${JSON.stringify(res.body.errors)}`);
+  return res.body.data.signIn.accessToken;
+}
+
 interface Caller {
   label: string;
   headers: Record<string, string>;
@@ -106,8 +226,12 @@ describe('the permission matrix, proven against the running supergraph', () => {
 
     callers.push({ label: 'anonymous', headers: {}, subject: member({ kind: 'anonymous' }, false) });
     for (const role of ['viewer', 'member', 'manager', 'admin', 'owner'] as const) {
-      const user = await createMember(db.dataSource, tenant.id, role);
-      const token = await stack.token({ userId: user.id, tenantId: tenant.id, role, plan: 'enterprise' });
+      // The member signs in for real, so that there is a session of theirs to read (Session is `self`).
+      const user = role === 'member' ? await signedUp(stack, db, tenant.id) : await createMember(db.dataSource, tenant.id, role);
+      const token =
+        role === 'member'
+          ? await signIn(stack, user.email, tenant.id)
+          : await stack.token({ userId: user.id, tenantId: tenant.id, role, plan: 'enterprise' });
       callers.push({
         label: role,
         headers: { authorization: `Bearer ${token}` },
@@ -154,6 +278,84 @@ describe('the permission matrix, proven against the running supergraph', () => {
     const operations = rootFields.map((r) => `${r.type}.${r.field.name}`).sort();
     expect(operations.filter((op) => !matrix.operations[op])).toEqual([]);
     expect(Object.keys(matrix.operations).filter((op) => !operations.includes(op))).toEqual([]);
+  });
+
+  const objectTypes = Object.values(schema.getTypeMap()).filter(
+    (t): t is GraphQLObjectType =>
+      isObjectType(t) && !t.name.startsWith('__') && t !== schema.getQueryType() && t !== schema.getMutationType(),
+  );
+
+  it('has an entry for every returned type, one for every field of a type with field rules, and none that are gone', () => {
+    const types = matrix.types ?? {};
+    const missing = objectTypes.flatMap((t) => {
+      const permission = types[t.name];
+      if (!permission) return [t.name];
+      return 'fields' in permission
+        ? Object.keys(t.getFields())
+            .filter((f) => !permission.fields[f])
+            .map((f) => `${t.name}.${f}`)
+        : [];
+    });
+    const gone = Object.entries(types).flatMap(([name, permission]) => {
+      const type = objectTypes.find((t) => t.name === name);
+      if (!type) return [name];
+      return 'fields' in permission
+        ? Object.keys(permission.fields)
+            .filter((f) => !type.getFields()[f])
+            .map((f) => `${name}.${f}`)
+        : [];
+    });
+    expect({ missing, gone }).toEqual({ missing: [], gone: [] });
+  });
+
+  /** Types with at least one field not open to whoever reaches the object. */
+  const restricted = objectTypes.filter((t) =>
+    Object.keys(t.getFields()).some(
+      (f) => fieldEntry(matrix, t.name, f)?.allow.some((g) => g !== 'anyone') || fieldEntry(matrix, t.name, f)?.feature,
+    ),
+  );
+
+  it('knows how to reach every type whose fields carry rules of their own', () => {
+    expect(restricted.map((t) => t.name).filter((name) => !REACH[name])).toEqual([]);
+  });
+
+  it('shows each restricted field to exactly the callers its entry names (self: per object)', async () => {
+    const mismatches: string[] = [];
+    const reached = new Set<string>();
+    for (const type of restricted) {
+      for (const field of Object.values(type.getFields())) {
+        const entry = fieldEntry(matrix, type.name, field.name)!;
+        const named = getNamedType(field.type);
+        const selection = `${type.getFields().id && field.name !== 'id' ? 'id ' : ''}${field.name}${isObjectType(named) || isInterfaceType(named) || isUnionType(named) ? ' { __typename }' : ''}`;
+        for (const reach of REACH[type.name] ?? []) {
+          for (const caller of callers) {
+            const path = [matrix.operations[reach.root]!, ...reach.via.map((v) => fieldEntry(matrix, v.split('.')[0]!, v.split('.')[1]!)!)];
+            if (!path.every((e) => allows(e, caller.subject))) continue;
+            const res = await graphql<Record<string, unknown>>(stack.gatewayUrl, reach.query(selection), { headers: caller.headers });
+            const denied = new Set<unknown>();
+            for (const error of res.body.errors ?? []) {
+              if (typeof error.extensions?.requirement !== 'string' || error.path?.[error.path.length - 1] !== field.name) continue;
+              denied.add(
+                error.path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], res.body.data),
+              );
+            }
+            const userId = caller.subject.principal.kind === 'user' ? caller.subject.principal.userId : undefined;
+            for (const parent of reach.parents(res.body.data ?? {})) {
+              reached.add(`${type.name}.${field.name}`);
+              const expected = allows(entry, { ...caller.subject, owns: reach.owns(parent, userId) });
+              if (expected === denied.has(parent)) {
+                mismatches.push(
+                  `${type.name}.${field.name} via ${reach.root} as ${caller.label}: expected ${expected ? 'shown' : 'denied'}`,
+                );
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    const fields = restricted.flatMap((t) => Object.keys(t.getFields()).map((f) => `${t.name}.${f}`));
+    expect(fields.filter((f) => !reached.has(f))).toEqual([]);
   });
 
   it('lets through exactly the callers the matrix names, for every operation', async () => {

@@ -1,5 +1,6 @@
 import { allow, and, deny, or, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
+import type { GraphQLResolveInfo } from 'graphql';
 import { ErrorCode, ForbiddenError, TenantryError } from '@tenantry/errors';
 import type { ApiKeyScope } from './api-key';
 /** A rule or a combination (or/and) of rules: what a rule tree accepts. */
@@ -21,16 +22,61 @@ export interface AuthContext {
   features?: () => Promise<ReadonlySet<string>>;
 }
 
-// Cache modes: every rule below reads only the request context, never parent or args, so
-// 'contextual' (one decision per rule per request) cannot leak a decision across list items.
+/** What a rule answers: true, or the error a refused caller sees. */
+type Decision = true | Error;
+
+/**
+ * Cache modes (graphql-shield keys 'contextual' by rule name alone, 'strict' by name + a hash of
+ * parent and args, 'no_cache' decides every time). A rule that reads only the request context is built
+ * by contextRule: its callback cannot see parent or args, so one decision per request
+ * ('contextual') is exact and can never leak from one list item to the next. A rule that reads
+ * the parent (isSelf) uses 'no_cache': see ADR 0028.
+ */
+const contextOnlyRules = new WeakSet<object>();
+
+function contextRule(name: string, decide: (ctx: AuthContext) => Decision | Promise<Decision>): IRule {
+  const built = rule(name, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => decide(ctx));
+  contextOnlyRules.add(built);
+  return built;
+}
+
+/** Whether `candidate` was built by contextRule (reads nothing but the request context). */
+export function readsOnlyContext(candidate: unknown): boolean {
+  return typeof candidate === 'object' && candidate !== null && contextOnlyRules.has(candidate);
+}
 
 /**
  * A signed-in person. API keys are refused here: a key reaches only fields that name one of
  * its scopes (hasScope), so a new field is closed to partners until someone decides otherwise.
  */
-export const isAuthenticated: IRule = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+export const isAuthenticated: IRule = contextRule('isAuthenticated', (ctx) => {
   if (ctx.principal.kind === 'anonymous') return unauthenticated('authenticated');
   return ctx.principal.kind === 'user' || denied('authenticated', 'API keys cannot use this operation');
+});
+
+/**
+ * The property of a parent object that names the person it belongs to: a User is its own
+ * owner; a Session or MfaEnrollment carries the id of the person it belongs to as `userId`.
+ */
+const OWNER_KEY: Record<string, string> = { User: 'id' };
+
+/**
+ * The field belongs to the caller: their own User, or an object carrying their id as `userId`.
+ * Reads the parent, so it is never cached by name: with 'contextual' the first item of a list
+ * (say, the caller's own User among the members) would decide for every other item.
+ */
+export const isSelf: IRule = rule('isSelf', { cache: 'no_cache' })((
+  parent: Record<string, unknown> | null,
+  _args,
+  ctx: AuthContext,
+  info: GraphQLResolveInfo,
+) => {
+  if (ctx.principal.kind === 'anonymous') return unauthenticated('self');
+  const owner = parent?.[OWNER_KEY[info.parentType.name] ?? 'userId'];
+  return (
+    (ctx.principal.kind === 'user' && typeof owner === 'string' && owner === ctx.principal.userId) ||
+    denied('self', 'Only the person it belongs to can see this')
+  );
 });
 
 /**
@@ -68,7 +114,7 @@ const scopeRules = new Map<string, IRule>();
 export const hasScope = (scope: ApiKeyScope): IRule => {
   let existing = scopeRules.get(scope);
   if (!existing) {
-    existing = rule(`hasScope:${scope}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+    existing = contextRule(`hasScope:${scope}`, (ctx) => {
       if (ctx.principal.kind === 'anonymous') return unauthenticated(`scope:${scope}`);
       if (!ctx.tenantId) return denied(`scope:${scope}`, 'This operation needs a tenant context');
       return (
@@ -80,15 +126,12 @@ export const hasScope = (scope: ApiKeyScope): IRule => {
   return existing;
 };
 
-/** A person with at least `role`, or an API key with `scope`: the usual rule for what partners may read. */
-export const hasRoleOrScope = (role: TenantRole, scope: ApiKeyScope): ShieldRule => or(hasRole(role), hasScope(scope));
-
 /** A user with at least `minimum` in the request's tenant (one rule instance per role). */
 const roleRules = new Map<TenantRole, IRule>();
 export const hasRole = (minimum: TenantRole): IRule => {
   let existing = roleRules.get(minimum);
   if (!existing) {
-    existing = rule(`hasRole:${minimum}`, { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+    existing = contextRule(`hasRole:${minimum}`, (ctx) => {
       if (ctx.principal.kind === 'anonymous') return unauthenticated(`role:${minimum}`);
       if (!ctx.tenantId) return denied(`role:${minimum}`, 'This operation needs a tenant context');
       return (
@@ -101,12 +144,12 @@ export const hasRole = (minimum: TenantRole): IRule => {
   return existing;
 };
 
-export const isPlatformStaff: IRule = rule('isPlatformStaff', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+export const isPlatformStaff: IRule = contextRule('isPlatformStaff', (ctx) => {
   if (ctx.principal.kind === 'anonymous') return unauthenticated('staff');
   return (ctx.principal.kind === 'user' && ctx.principal.platformRole !== undefined) || denied('staff', 'Requires platform staff');
 });
 
-export const isPlatformAdmin: IRule = rule('isPlatformAdmin', { cache: 'contextual' })((_parent, _args, ctx: AuthContext) => {
+export const isPlatformAdmin: IRule = contextRule('isPlatformAdmin', (ctx) => {
   if (ctx.principal.kind === 'anonymous') return unauthenticated('staff:platform_admin');
   return (
     (ctx.principal.kind === 'user' && ctx.principal.platformRole === 'platform_admin') ||
@@ -122,7 +165,7 @@ const featureRules = new Map<string, IRule>();
 export const hasFeature = (code: string): IRule => {
   let existing = featureRules.get(code);
   if (!existing) {
-    existing = rule(`hasFeature:${code}`, { cache: 'contextual' })(async (_parent, _args, ctx: AuthContext) => {
+    existing = contextRule(`hasFeature:${code}`, async (ctx) => {
       if (ctx.principal.kind === 'anonymous') return unauthenticated(`feature:${code}`);
       if (!ctx.tenantId) return denied(`feature:${code}`, 'This operation needs a tenant context');
       const features = ctx.features ? await ctx.features() : new Set<string>();

@@ -1,11 +1,18 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { parse, type GraphQLSchema } from 'graphql';
+import { isObjectType, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { IRules } from 'graphql-shield';
-import { deniesAreAudited, loadPermissionMatrix, permissions, rootRulesFromMatrix, type PermissionMatrix } from '@tenantry/auth';
+import {
+  deniesAreAudited,
+  loadPermissionMatrix,
+  permissions,
+  rootRulesFromMatrix,
+  typeRulesFromMatrix,
+  type PermissionMatrix,
+} from '@tenantry/auth';
 import { denialAudit } from './denial-audit';
 
 let matrix: PermissionMatrix | undefined;
@@ -23,7 +30,11 @@ export interface SubgraphDefinition {
   orphanedTypes?: Function[];
   /** `__resolveReference` per entity type name; each must check the entity's tenant. */
   references?: GraphQLResolverMap<unknown>;
-  rules: IRules;
+  /**
+   * Gone: every rule, root fields and returned types alike, comes from config/permissions.json
+   * (ADR 0028). Kept only so that a definition still passing rules fails loudly, not silently.
+   */
+  rules?: IRules;
   /** Maps the subgraph's domain errors onto public ones, once, around every root field. */
   mapError?: (error: unknown) => Error | undefined;
 }
@@ -58,11 +69,13 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
     Query: Object.keys(subgraphSchema.getQueryType()?.getFields() ?? {}).filter((f) => !federationFields.includes(f)),
     Mutation: Object.keys(subgraphSchema.getMutationType()?.getFields() ?? {}),
   };
-  const typeRules = definition.rules as Record<string, unknown>;
-  if (typeRules.Query || typeRules.Mutation) {
-    throw new Error('Root-field rules come from config/permissions.json only; remove Query/Mutation from the subgraph rules');
+  if (definition.rules && Object.keys(definition.rules).length > 0) {
+    throw new Error(
+      `Rules come from config/permissions.json only ("operations" and "types"); move ${Object.keys(definition.rules).join(', ')} there`,
+    );
   }
   const rootRules = rootRulesFromMatrix(permissionMatrix(), rootFields);
+  const typeRules = typeRulesFromMatrix(permissionMatrix(), returnedTypes(subgraphSchema));
   const guard = permissions(
     {
       ...typeRules,
@@ -83,6 +96,16 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
     schema: applyMiddleware(subgraphSchema, ...middlewares),
     sdl: printSubgraphSchema(subgraphSchema),
   };
+}
+
+/** Every object type a subgraph serves other than the roots and federation's own, with its fields. */
+export function returnedTypes(schema: GraphQLSchema): Record<string, string[]> {
+  const roots = new Set(['Query', 'Mutation', 'Subscription', '_Service']);
+  return Object.fromEntries(
+    Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && !type.name.startsWith('__') && !roots.has(type.name))
+      .map((type) => [type.name, Object.keys((type as GraphQLObjectType).getFields())]),
+  );
 }
 
 function errorMapping(mapError: (error: unknown) => Error | undefined) {

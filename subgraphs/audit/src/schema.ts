@@ -5,10 +5,8 @@ import { AuditExportResolver } from './audit-export/audit-export.resolver';
 import { AuditEventResolver } from './audit-event/audit-event.resolver';
 import { mapAuditErrors } from './errors';
 import { PlatformAuditResolver } from './platform-audit/platform-audit.resolver';
-import { auditRules } from './permissions';
 
 export const auditSubgraphDefinition: SubgraphDefinition = {
   resolvers: [AuditEventResolver, AuditChainResolver, AuditCheckpointResolver, AuditExportResolver, PlatformAuditResolver],
-  rules: auditRules,
   mapError: mapAuditErrors,
 };

@@ -7,7 +7,6 @@ import { InvitationResolver } from './invitation/invitation.resolver';
 import { MailResolver } from './mail/mail.resolver';
 import { MembershipResolver } from './membership/membership.resolver';
 import { MfaResolver } from './mfa/mfa.resolver';
-import { identityRules } from './permissions';
 import { SessionResolver } from './session/session.resolver';
 import { resolveUserReference } from './user/user.reference';
 import { UserResolver } from './user/user.resolver';
@@ -25,6 +24,5 @@ export const identitySubgraphDefinition: SubgraphDefinition = {
     MfaResolver,
   ],
   references: { User: { __resolveReference: resolveUserReference } },
-  rules: identityRules,
   mapError: mapIdentityErrors,
 };

@@ -1,6 +1,5 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapTenantErrors } from './errors';
-import { tenantRules } from './permissions';
 import { ApiClientResolver } from './api-client/api-client.resolver';
 import { BrandingResolver } from './branding/branding.resolver';
 import { DomainResolver } from './domain/domain.resolver';
@@ -12,6 +11,5 @@ import { TenantResolver } from './tenant/tenant.resolver';
 export const tenantSubgraphDefinition: SubgraphDefinition = {
   resolvers: [TenantResolver, PlanResolver, SettingResolver, BrandingResolver, DomainResolver, ApiClientResolver],
   references: { Tenant: { __resolveReference: resolveTenantReference } },
-  rules: tenantRules,
   mapError: mapTenantErrors,
 };

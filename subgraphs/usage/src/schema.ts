@@ -1,6 +1,5 @@
 import type { SubgraphDefinition } from '@tenantry/federation';
 import { mapUsageErrors } from './errors';
-import { usageRules } from './permissions';
 import { resolveTenantUsageReference } from './tenant-usage/tenant-usage.reference';
 import { TenantUsageResolver } from './tenant-usage/tenant-usage.resolver';
 import { TenantUsage } from './tenant-usage/tenant-usage.type';
@@ -12,6 +11,5 @@ export const usageSubgraphDefinition: SubgraphDefinition = {
   resolvers: [UsageResolver, TenantUsageResolver, QuotaResolver, UsageReportResolver],
   orphanedTypes: [TenantUsage],
   references: { Tenant: { __resolveReference: resolveTenantUsageReference } },
-  rules: usageRules,
   mapError: mapUsageErrors,
 };

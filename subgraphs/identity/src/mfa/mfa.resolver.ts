@@ -14,7 +14,7 @@ export class MfaResolver {
   async enrollMfa(@Ctx() ctx: IdentityContext): Promise<MfaEnrollment> {
     const userId = selfId(ctx);
     const self = await ctx.users.findSelf(userId);
-    return Object.assign(new MfaEnrollment(), await ctx.mfa.enroll(userId, self?.email ?? userId));
+    return Object.assign(new MfaEnrollment(), await ctx.mfa.enroll(userId, self?.email ?? userId), { userId });
   }
 
   @Mutation(() => [String], { description: 'Turn two-factor on with a first code; returns recovery codes, shown only now' })

@@ -7,4 +7,7 @@ export class MfaEnrollment {
 
   @Field(() => String)
   otpauthUri!: string;
+
+  /** Who is enrolling: not in the schema, read by the `self` rule (config/permissions.json). */
+  userId!: string;
 }

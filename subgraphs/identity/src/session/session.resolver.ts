@@ -12,9 +12,11 @@ function selfId(ctx: IdentityContext): string {
 export class SessionResolver {
   @Query(() => [Session], { description: "The signed-in person's live sessions, newest first" })
   async sessions(@Ctx() ctx: IdentityContext): Promise<Session[]> {
-    const rows = await ctx.sessions.listOwn(selfId(ctx));
+    const userId = selfId(ctx);
+    const rows = await ctx.sessions.listOwn(userId);
     return rows.map((row) =>
       Object.assign(new Session(), {
+        userId,
         id: row.id,
         tenantId: row.tenantId,
         createdAt: row.createdAt,

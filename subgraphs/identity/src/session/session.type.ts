@@ -17,6 +17,9 @@ export class Session {
 
   @Field(() => Date)
   expiresAt!: Date;
+
+  /** Whose session it is: not in the schema, read by the `self` rule (config/permissions.json). */
+  userId!: string;
 }
 
 @ObjectType('AuthPayload', { description: 'Tokens for one session: keep the refresh token secret, it is shown once' })
