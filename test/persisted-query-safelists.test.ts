@@ -305,8 +305,8 @@ describe('persisted-query safelists per client', () => {
 
     expect(before.status).toBe(403);
     expect(errorCodes(published)).toEqual([]);
-    // PQ_REFRESH_SECONDS=1, plus the time a refresh and this poll take.
-    expect(elapsed).toBeLessThan(2_500);
+    // PQ_REFRESH_SECONDS=1, plus the time a refresh and this poll take on a loaded shared machine.
+    expect(elapsed).toBeLessThan(3_000);
   });
 
   it("applies a client's own operation limits, returning them with the refusal", async () => {
