@@ -53,6 +53,15 @@ import {
 const NATURAL_KEYS = new Set(['slug', 'domain', 'key']);
 const ID_NAME = /(^ids?$)|(Ids?)([A-Z]|$)/;
 
+/**
+ * Arguments shaped like identifiers that name nothing a tenant owns, and why. Each is still a
+ * decision someone made on purpose: a new entry needs its reason here.
+ */
+const NOT_TENANT_IDENTIFIERS: Record<string, string> = {
+  'Mutation.publishPersistedQueries(input.manifest.operations.id)':
+    "a persisted operation's id is the SHA-256 of its body (checked on publish): a content address in the platform-wide client registry, which only platform staff can write",
+};
+
 const supergraph: GraphQLSchema = Supergraph.build(readFileSync(path.resolve(__dirname, '../schema/supergraph.graphql'), 'utf8'))
   .apiSchema()
   .toGraphQLJSSchema();
@@ -188,8 +197,10 @@ function identifierArguments(schema: GraphQLSchema): IdArgument[] {
     for (const field of Object.values(root?.getFields() ?? {})) {
       const visit = (name: string, type: GraphQLInputType, prefix: string[], depth: number) => {
         const named = getNamedType(type);
-        if (isIdentifier(name, type)) found.push({ operation: `${rootType}.${field.name}`, rootType, field, path: [...prefix, name] });
-        else if (isInputObjectType(named) && depth < 4) {
+        const candidate = { operation: `${rootType}.${field.name}`, rootType, field, path: [...prefix, name] };
+        if (isIdentifier(name, type)) {
+          if (!NOT_TENANT_IDENTIFIERS[probeKey(candidate)]) found.push(candidate);
+        } else if (isInputObjectType(named) && depth < 4) {
           for (const inner of Object.values(named.getFields())) visit(inner.name, inner.type, [...prefix, name], depth + 1);
         }
       };
