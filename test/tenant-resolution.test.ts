@@ -216,6 +216,17 @@ describe('tenant resolution at the gateway', () => {
         expect.objectContaining({ status: 429, codes: ['RATE_LIMITED'] }),
       );
     });
+
+    it("anonymous requests naming a tenant spend their own per-IP budget, never the tenant's", async () => {
+      const gatewayUrl = await stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
+      const anonymous = () => postAs(gatewayUrl, '{ __typename }', { headers: { 'x-tenant-slug': first.slug } });
+
+      expect((await anonymous()).status).toBe(200);
+      expect(refusal(await anonymous())).toEqual(expect.objectContaining({ status: 429, codes: ['RATE_LIMITED'] }));
+      // The tenant's own budget is untouched: its members are still served from the same address.
+      const member = await postAs<{ currentTenant: { id: string } }>(gatewayUrl, CURRENT, { token: tokenOfFirst });
+      expect(member.body).toEqual({ data: { currentTenant: { id: first.id } } });
+    });
   });
 
   describe('sources that disagree', () => {

@@ -180,7 +180,13 @@ export async function startGateway(
             if (isNotFound(error)) await rateLimiter?.enforce({ ip: req.ip ?? 'unknown' });
             throw error;
           });
-          await rateLimiter?.enforce({ tenantId: caller.tenantId, plan: caller.plan, ip: req.ip ?? 'unknown' });
+          // A caller without credentials spends its own per-IP budget even when it names a tenant
+          // (a slug is public): strangers cannot use up a tenant's budget (ADR 0018).
+          const anonymous = caller.principal.kind === 'anonymous';
+          await rateLimiter?.enforce({
+            ...(anonymous ? {} : { tenantId: caller.tenantId, plan: caller.plan }),
+            ip: req.ip ?? 'unknown',
+          });
         } catch (error) {
           logger.info(
             { requestId, code: (error as { extensions?: { code?: string } }).extensions?.code },
