@@ -63,6 +63,8 @@ export class SecurityAuditRecorder {
   private readonly seen = new Set<string>();
   /** Repeats not yet reported, by key; survives window changes (bounded by maxKeys). */
   private readonly pending = new Map<string, number>();
+  /** Whether a tenant has a trail to write to, remembered for one window (bounded by maxKeys). */
+  private readonly provisionedTenants = new Map<string, { provisioned: boolean; window: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -138,9 +140,13 @@ export class SecurityAuditRecorder {
   }
 
   private async provisioned(tenantId: string): Promise<boolean> {
+    const known = this.provisionedTenants.get(tenantId);
+    if (known && known.window === this.window) return known.provisioned;
     const rows = (await withPlatform(this.dataSource, (m) =>
       m.query(`SELECT 1 FROM ${PLATFORM_SCHEMA}.tenants WHERE id = $1 AND status <> 'purged'`, [tenantId]),
     )) as unknown[];
+    if (this.provisionedTenants.size >= this.limits.maxKeys) this.provisionedTenants.clear();
+    this.provisionedTenants.set(tenantId, { provisioned: rows.length > 0, window: this.window });
     return rows.length > 0;
   }
 }
