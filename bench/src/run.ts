@@ -12,6 +12,8 @@ import { tenants10kBenchmark } from './benchmarks/tenants-10k';
 import { usageBenchmark } from './benchmarks/usage';
 import { gatewayBenchmark } from './benchmarks/gateway';
 import { hostileDocumentsBenchmark } from './benchmarks/hostile-documents';
+import { federationShapeBenchmark } from './benchmarks/federation-shape';
+import { gatewaySoakBenchmark } from './benchmarks/gateway-soak';
 import type { Benchmark, BenchmarkResult } from './report';
 
 const BENCHMARKS: Benchmark[] = [
@@ -22,6 +24,8 @@ const BENCHMARKS: Benchmark[] = [
   gatewayBenchmark,
   hostileDocumentsBenchmark,
   auditBenchmark,
+  federationShapeBenchmark,
+  gatewaySoakBenchmark,
 ];
 
 /**
