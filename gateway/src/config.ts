@@ -31,6 +31,8 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(4096).default(128),
       /** Send each distinct entity representation once per fetch (ADR 0024). */
       SUBGRAPH_DEDUP_ENTITIES: z.enum(['true', 'false']).default('true'),
+      /** Identical query calls in flight for the same caller and tenant share one subgraph call (ADR 0024). */
+      SUBGRAPH_DEDUP_INFLIGHT: z.enum(['true', 'false']).default('true'),
       /** Bounds of the per-document caches: query plans, parsed+validated documents, in-memory APQ. */
       QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(30),
       DOCUMENT_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(30),

@@ -77,12 +77,18 @@ export async function startGateway(
     experimental_approximateQueryPlanStoreMiB: config.QUERY_PLAN_CACHE_MIB,
     buildService: ({ name, url }) => {
       const override = config.subgraphUrls[name];
-      const transport = createSubgraphTransport({ subgraph: name, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, maxSockets: config.SUBGRAPH_MAX_SOCKETS });
+      const transport = createSubgraphTransport({
+        subgraph: name,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        maxSockets: config.SUBGRAPH_MAX_SOCKETS,
+        dedupInflight: config.SUBGRAPH_DEDUP_INFLIGHT === 'true',
+      });
       transports.push(transport);
       return new SignedContextDataSource({
         url: override ?? url,
         fetcher: transport.fetcher,
         dedupEntities: config.SUBGRAPH_DEDUP_ENTITIES === 'true',
+        dedupInflight: config.SUBGRAPH_DEDUP_INFLIGHT === 'true',
       });
     },
   });

@@ -10,6 +10,22 @@ export interface SubgraphTransportOptions {
   timeoutMs: number;
   /** Keep-alive connections held open to this subgraph (per gateway process). */
   maxSockets: number;
+  /** Share one call among identical calls already in flight (those marked with INFLIGHT_KEY_HEADER). */
+  dedupInflight: boolean;
+}
+
+/**
+ * Set by the data source on calls that may be shared (queries), to the identity the subgraph
+ * authorises on; never sent to the subgraph. Calls share only when this, the URL and the body
+ * (document and variables) are all equal.
+ */
+export const INFLIGHT_KEY_HEADER = 'x-tenantry-inflight-key';
+
+interface Received {
+  status: number;
+  statusText: string;
+  headers: Headers;
+  body: Buffer;
 }
 
 export interface SubgraphTransport {
@@ -28,10 +44,26 @@ export function createSubgraphTransport(options: SubgraphTransportOptions): Subg
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: 'lifo' as const };
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
+  const inflight = new Map<string, Promise<Received>>();
+  const call = (url: string, init: FetcherRequestInit): Promise<Received> => {
+    const headers = { ...init.headers };
+    const identity = headers[INFLIGHT_KEY_HEADER];
+    delete headers[INFLIGHT_KEY_HEADER];
+    const request = () => send(url, { ...init, headers }, url.startsWith('https:') ? httpsAgent : httpAgent, options.timeoutMs);
+    if (!options.dedupInflight || identity === undefined || typeof init.body !== 'string') return request();
+    const key = `${url}\n${identity}\n${init.body}`;
+    const pending = inflight.get(key);
+    if (pending) return pending;
+    const started = request().finally(() => inflight.delete(key));
+    inflight.set(key, started);
+    return started;
+  };
   const fetcher = (async (url: string, init: FetcherRequestInit = {}) => {
     const started = process.hrtime.bigint();
     try {
-      const response = await send(url, init, url.startsWith('https:') ? httpsAgent : httpAgent, options.timeoutMs);
+      // Each caller gets its own response object over the shared bytes, and parses its own copy.
+      const received = await call(url, init);
+      const response = new BufferedResponse(url, received.status, received.statusText, received.headers, received.body);
       subgraphFetchDuration.observe({ subgraph: options.subgraph, outcome: response.ok ? 'ok' : 'error' }, secondsSince(started));
       return response;
     } catch (error) {
@@ -49,7 +81,7 @@ export function createSubgraphTransport(options: SubgraphTransportOptions): Subg
   };
 }
 
-function send(url: string, init: FetcherRequestInit, agent: http.Agent, timeoutMs: number): Promise<FetcherResponse> {
+function send(url: string, init: FetcherRequestInit, agent: http.Agent, timeoutMs: number): Promise<Received> {
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : typeof init.body === 'string' ? Buffer.from(init.body) : init.body;
     const headers: Record<string, string | number> = { ...init.headers };
@@ -63,7 +95,7 @@ function send(url: string, init: FetcherRequestInit, agent: http.Agent, timeoutM
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
-        resolve(new BufferedResponse(url, response.statusCode ?? 0, response.statusMessage ?? '', responseHeaders, Buffer.concat(chunks)));
+        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: responseHeaders, body: Buffer.concat(chunks) });
       });
     });
     request.setTimeout(timeoutMs, () => {
@@ -85,6 +117,7 @@ class BufferedResponse implements FetcherResponse {
     readonly url: string,
     readonly status: number,
     readonly statusText: string,
+    /** Shared between callers of one deduplicated call: read, never written, by the gateway. */
     readonly headers: Headers,
     private readonly body: Buffer,
   ) {}
@@ -108,6 +141,6 @@ class BufferedResponse implements FetcherResponse {
   }
 
   clone(): FetcherResponse {
-    return new BufferedResponse(this.url, this.status, this.statusText, new Headers(this.headers), this.body);
+    return new BufferedResponse(this.url, this.status, this.statusText, this.headers, this.body);
   }
 }
