@@ -23,7 +23,10 @@ describe('mergeReport', () => {
   ].join('\n');
 
   it('replaces the sections of the benchmarks that ran and keeps the others where they were', () => {
-    const section = renderSection({ name: 'provision', title: 'Provisioning a tenant', figures: [{ label: 'p50', value: '18 ms' }], notes: [] }, 'run B');
+    const section = renderSection(
+      { name: 'provision', title: 'Provisioning a tenant', figures: [{ label: 'p50', value: '18 ms' }], notes: [] },
+      'run B',
+    );
     const merged = mergeReport(existing, preamble, [{ name: 'provision', text: section }]);
     expect(merged).toContain('| p50 | 18 ms |');
     expect(merged).not.toContain('| p50 | 20 ms |');

@@ -34,7 +34,8 @@ export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 /** One benchmark's section of docs/benchmarks.md, headed `## <title> (`<name>`)`. */
 export function renderSection(r: BenchmarkResult, run: string): string {
   const lines = [`## ${r.title} (\`${r.name}\`)`, '', '| figure | value | target | met |', '| --- | --- | --- | --- |'];
-  for (const f of r.figures) lines.push(`| ${f.label} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**not met**'} |`);
+  for (const f of r.figures)
+    lines.push(`| ${f.label} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**not met**'} |`);
   lines.push('');
   for (const note of [...r.notes, `Run: ${run}.`]) lines.push(`- ${note}`);
   lines.push('');

@@ -61,7 +61,9 @@ describe('loadGatewayConfig', () => {
     expect(problemsOf(() => loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2' }))).toEqual([
       expect.stringMatching(/^GATEWAY_WORKERS: .*REDIS_URL/),
     ]);
-    expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).GATEWAY_WORKERS).toBe(2);
+    expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).GATEWAY_WORKERS).toBe(
+      2,
+    );
     expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2', RATE_LIMIT_ENABLED: 'false' }).GATEWAY_WORKERS).toBe(2);
   });
 });

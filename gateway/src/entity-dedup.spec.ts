@@ -11,7 +11,10 @@ describe('entity representation dedup', () => {
 
   it('puts every answer back in the position that asked for it, repeats as separate copies', () => {
     const deduped = dedupeRepresentations([product('1'), product('2'), product('1')]);
-    const answers = [{ name: 'Table', reviews: [{ id: '1' }] }, { name: 'Couch', reviews: [] }];
+    const answers = [
+      { name: 'Table', reviews: [{ id: '1' }] },
+      { name: 'Couch', reviews: [] },
+    ];
     const { entities } = expandEntities(deduped, answers, undefined);
     expect(entities).toEqual([answers[0], answers[1], answers[0]]);
     // The gateway merges later fetches into each position: a shared object would receive them twice.
@@ -21,10 +24,7 @@ describe('entity representation dedup', () => {
 
   it('repeats an entity error for every position that asked for that entity', () => {
     const deduped = dedupeRepresentations([product('1'), product('2'), product('2')]);
-    const errors = [
-      { message: 'price unavailable', path: ['_entities', 1, 'price'] },
-      { message: 'subgraph warning' },
-    ];
+    const errors = [{ message: 'price unavailable', path: ['_entities', 1, 'price'] }, { message: 'subgraph warning' }];
     const { errors: expanded } = expandEntities(deduped, [{ price: 1 }, null], errors);
     expect(expanded).toEqual([
       { message: 'price unavailable', path: ['_entities', 1, 'price'] },

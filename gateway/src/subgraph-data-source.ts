@@ -18,7 +18,10 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   private readonly dedupInflight: boolean;
 
   constructor(
-    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & { dedupEntities?: boolean; dedupInflight?: boolean },
+    options: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0] & {
+      dedupEntities?: boolean;
+      dedupInflight?: boolean;
+    },
   ) {
     const { dedupEntities = true, dedupInflight = true, ...rest } = options ?? {};
     super(rest);

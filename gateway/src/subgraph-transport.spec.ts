@@ -33,7 +33,10 @@ describe('subgraph transport', () => {
     transport.fetcher(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 
   it('shares one call among identical marked calls in flight, each caller parsing its own copy', async () => {
-    const [a, b] = await Promise.all([post('{"query":"q"}', { [INFLIGHT_KEY_HEADER]: 'caller-1' }), post('{"query":"q"}', { [INFLIGHT_KEY_HEADER]: 'caller-1' })]);
+    const [a, b] = await Promise.all([
+      post('{"query":"q"}', { [INFLIGHT_KEY_HEADER]: 'caller-1' }),
+      post('{"query":"q"}', { [INFLIGHT_KEY_HEADER]: 'caller-1' }),
+    ]);
     expect(received).toHaveLength(1);
     expect(received[0]!.headers[INFLIGHT_KEY_HEADER]).toBeUndefined();
     const [bodyA, bodyB] = [await a.json(), await b.json()];

@@ -95,7 +95,12 @@ function send(url: string, init: FetcherRequestInit, agent: http.Agent, timeoutM
         for (const [name, value] of Object.entries(response.headers)) {
           if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
         }
-        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: responseHeaders, body: Buffer.concat(chunks) });
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          headers: responseHeaders,
+          body: Buffer.concat(chunks),
+        });
       });
     });
     request.setTimeout(timeoutMs, () => {

@@ -142,19 +142,28 @@ export const federationShapeBenchmark: Benchmark = {
         tenantry: { latencies: [], requests: 0, seconds: 0, failures: 0 },
         hive: { latencies: [], requests: 0, seconds: 0, failures: 0 },
       };
+      const perRound: Record<Kind, number[]> = { stock: [], tenantry: [], hive: [] };
       // A short warm-up each (JIT, plan caches, keep-alive pools), then interleaved rounds.
-      for (const kind of Object.keys(gateways) as Kind[]) await load(gateways[kind].url, 1, { latencies: [], requests: 0, seconds: 0, failures: 0 }, answers[kind].raw);
+      for (const kind of Object.keys(gateways) as Kind[])
+        await load(gateways[kind].url, 1, { latencies: [], requests: 0, seconds: 0, failures: 0 }, answers[kind].raw);
       for (let round = 1; round <= rounds; round++) {
         for (const kind of Object.keys(gateways) as Kind[]) {
           log(`federation-shape: round ${round}/${rounds}, ${kind}`);
+          const before = tallies[kind].requests;
           await load(gateways[kind].url, seconds, tallies[kind], answers[kind].raw);
+          perRound[kind].push(tallies[kind].requests - before);
           // Requests autocannon left in flight would otherwise eat into the next gateway's round.
           await answerOf(gateways[kind]);
         }
       }
       const rps = (kind: Kind) => tallies[kind].requests / tallies[kind].seconds;
       const figures: Figure[] = [
-        { label: 'fetches in the query plan', value: String(plan.fetches), target: String(EXPECTED_FETCHES), met: plan.fetches === EXPECTED_FETCHES },
+        {
+          label: 'fetches in the query plan',
+          value: String(plan.fetches),
+          target: String(EXPECTED_FETCHES),
+          met: plan.fetches === EXPECTED_FETCHES,
+        },
         { label: 'response size', value: `${(bytes / 1000).toFixed(1)} KB`, target: '~87 KB', met: bytes > 80_000 && bytes < 95_000 },
         { label: 'same response from all three gateways', value: 'yes', target: 'identical', met: true },
       ];
@@ -174,10 +183,24 @@ export const federationShapeBenchmark: Benchmark = {
           ? { value: `${value.toFixed(2)}x`, met: value >= target }
           : { value: `n/a (${tallies[baseline].requests} vs ${tallies.tenantry.requests} responses)`, met: false };
       };
+      // The spread of the same ratio round by round shows how much the shared machine moved it.
+      const spread = (baseline: Kind) => {
+        const ratios = perRound.tenantry.map((n, i) => n / perRound[baseline][i]!).filter(Number.isFinite);
+        return ratios.length
+          ? `${Math.min(...ratios).toFixed(2)}x / ${percentile(ratios, 50).toFixed(2)}x / ${Math.max(...ratios).toFixed(2)}x`
+          : 'n/a';
+      };
       figures.push(
         { label: 'throughput Tenantry / stock @apollo/gateway', target: '>= 2x', ...ratio('stock', 2) },
         { label: 'throughput Tenantry / Hive Gateway', target: '>= 1x', ...ratio('hive', 1) },
-        { label: 'failed, timed-out, non-200 or different responses under load', value: String(failures), target: '0', met: failures === 0 },
+        { label: 'per-round Tenantry / stock: min / median / max', value: spread('stock') },
+        { label: 'per-round Tenantry / Hive: min / median / max', value: spread('hive') },
+        {
+          label: 'failed, timed-out, non-200 or different responses under load',
+          value: String(failures),
+          target: '0',
+          met: failures === 0,
+        },
       );
       return {
         name: 'federation-shape',

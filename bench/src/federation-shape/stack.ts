@@ -15,7 +15,10 @@ export interface ShapeStack {
   supergraphPath: string;
   processes: ManagedProcess[];
   /** Starts a gateway process and waits until it answers GraphQL; returns its URL. */
-  startGateway: (kind: 'stock' | 'tenantry' | 'hive', options?: { workers?: number; env?: Record<string, string> }) => Promise<GatewayProcess>;
+  startGateway: (
+    kind: 'stock' | 'tenantry' | 'hive',
+    options?: { workers?: number; env?: Record<string, string> },
+  ) => Promise<GatewayProcess>;
   stop: () => Promise<void>;
 }
 
@@ -50,7 +53,12 @@ export async function startShapeStack(): Promise<ShapeStack> {
         proc = spawnWithArgs('stock-gateway', path.join(__dirname, 'stock-gateway.js'), [supergraphPath, String(port)], env);
       } else if (kind === 'hive') {
         const bin = path.join(REPO, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
-        proc = spawnWithArgs('hive-gateway', bin, ['supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1', '--fork', String(workers)], env);
+        proc = spawnWithArgs(
+          'hive-gateway',
+          bin,
+          ['supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1', '--fork', String(workers)],
+          env,
+        );
       } else {
         proc = startProcess('tenantry-gateway', path.join(REPO, 'gateway', 'dist', 'main.js'), {
           ...env,
@@ -64,7 +72,12 @@ export async function startShapeStack(): Promise<ShapeStack> {
         });
       }
       processes.push(proc);
-      const url = kind === 'hive' ? `http://127.0.0.1:${port}/graphql` : kind === 'stock' ? `http://127.0.0.1:${port}/` : `http://127.0.0.1:${port}/graphql`;
+      const url =
+        kind === 'hive'
+          ? `http://127.0.0.1:${port}/graphql`
+          : kind === 'stock'
+            ? `http://127.0.0.1:${port}/`
+            : `http://127.0.0.1:${port}/graphql`;
       await waitForGraphQL(proc, url);
       return { url, process: proc };
     };

@@ -66,7 +66,10 @@ const REVIEWS: ReviewRow[] = REVIEW_PAIRS.map(([author, product], i) => ({
 /** Review text long enough that the nested query's response is about the original's 87 KB. */
 function reviewBody(n: number): string {
   const sentence = `Review ${n}: a dependable piece of furniture, assembled in an afternoon and still sturdy a year later. `;
-  return sentence.repeat(Math.ceil(REVIEW_BODY_CHARS / sentence.length)).slice(0, REVIEW_BODY_CHARS).trim();
+  return sentence
+    .repeat(Math.ceil(REVIEW_BODY_CHARS / sentence.length))
+    .slice(0, REVIEW_BODY_CHARS)
+    .trim();
 }
 
 const byId = <T, K extends keyof T>(rows: T[], key: K) => new Map(rows.map((row) => [row[key], row]));
@@ -168,7 +171,11 @@ export function serveSubgraph(schema: GraphQLSchema, port: number): Promise<http
   });
   const answer = async (raw: string): Promise<string> => {
     try {
-      const { query, variables, operationName } = JSON.parse(raw) as { query: string; variables?: Record<string, unknown>; operationName?: string };
+      const { query, variables, operationName } = JSON.parse(raw) as {
+        query: string;
+        variables?: Record<string, unknown>;
+        operationName?: string;
+      };
       let document = documents.get(query);
       if (!document) {
         document = parse(query);
