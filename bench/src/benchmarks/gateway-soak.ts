@@ -141,6 +141,7 @@ export const gatewaySoakBenchmark: Benchmark = {
           `The Tenantry gateway (gateway/dist/main.js, one process, NODE_ENV=production, rate limit off) over the federation-shape subgraphs; autocannon, ${CONNECTIONS} connections, ${seconds} s; RSS from /proc and heap from the gateway's /metrics every ${every} s (${samples.length} samples).`,
           `Half the requests reuse ${HOT_DOCUMENTS} documents, half are documents never sent before; every request carries its APQ hash, so each new document is also registered in the APQ cache.`,
           `QUERY_PLAN_CACHE_MIB, DOCUMENT_CACHE_MIB and APQ_MEMORY_CACHE_MIB are ${CACHE_MIB} here (default 30) so the caches reach their bounds inside the warm-up at this machine's request rate; at the default they bound the same way, later. The operation guard remembers at most 5,000 accepted documents and the metrics at most 200 operation names.`,
+          'The lowest heap used is the live data just after a full collection: flat means nothing accumulates. RSS keeps the pages V8 once used, so its troughs climb to the high-water mark of the sawtooth and then stay there; its peaks are what must not keep rising.',
           `Samples (s: RSS MB / heap MB): ${samples
             .filter((_, i) => i % Math.max(1, Math.floor(samples.length / 12)) === 0)
             .map((s) => `${s.at.toFixed(0)}: ${s.rssMb.toFixed(0)}/${s.heapMb.toFixed(0)}`)
