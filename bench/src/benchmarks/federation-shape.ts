@@ -118,11 +118,13 @@ export const federationShapeBenchmark: Benchmark = {
     const stack = await startShapeStack();
     try {
       const plan = await planOf(stack.supergraphPath);
-      const gateways: Record<Kind, GatewayProcess> = {
-        stock: await stack.startGateway('stock'),
-        tenantry: await stack.startGateway('tenantry', { workers }),
-        hive: await stack.startGateway('hive', { workers }),
-      };
+      // Started together: start-up is most of a quick run's time, and nothing is measured yet.
+      const [stock, tenantry, hive] = await Promise.all([
+        stack.startGateway('stock'),
+        stack.startGateway('tenantry', { workers }),
+        stack.startGateway('hive', { workers }),
+      ]);
+      const gateways: Record<Kind, GatewayProcess> = { stock, tenantry, hive };
       const answers = Object.fromEntries(
         await Promise.all((Object.keys(gateways) as Kind[]).map(async (kind) => [kind, await answerOf(gateways[kind])] as const)),
       ) as Record<Kind, { raw: string; normalised: string }>;
@@ -144,8 +146,11 @@ export const federationShapeBenchmark: Benchmark = {
       };
       const perRound: Record<Kind, number[]> = { stock: [], tenantry: [], hive: [] };
       // A short warm-up each (JIT, plan caches, keep-alive pools), then interleaved rounds.
-      for (const kind of Object.keys(gateways) as Kind[])
-        await load(gateways[kind].url, 1, { latencies: [], requests: 0, seconds: 0, failures: 0 }, answers[kind].raw);
+      if (!quick) {
+        for (const kind of Object.keys(gateways) as Kind[]) {
+          await load(gateways[kind].url, 1, { latencies: [], requests: 0, seconds: 0, failures: 0 }, answers[kind].raw);
+        }
+      }
       for (let round = 1; round <= rounds; round++) {
         for (const kind of Object.keys(gateways) as Kind[]) {
           log(`federation-shape: round ${round}/${rounds}, ${kind}`);
@@ -212,7 +217,7 @@ export const federationShapeBenchmark: Benchmark = {
         figures,
         notes: [
           `Data: ${DATA_SIZES.users} users, ${DATA_SIZES.products} products, ${DATA_SIZES.reviews} reviews, in memory; four @apollo/subgraph schemas executed by graphql-js over node:http, all in one process.`,
-          `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved round(s) of ${seconds} s per gateway after a 1 s warm-up each; percentiles over every response of every round.`,
+          `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved round(s) of ${seconds} s per gateway${quick ? '' : ' after a 1 s warm-up each'}; percentiles over every response of every round.`,
           `Workers: stock @apollo/gateway runs as documented (one process); the Tenantry gateway runs GATEWAY_WORKERS=${workers} and Hive Gateway --fork ${workers} (this machine's cores). NODE_ENV=production for all.`,
           'Tenantry gateway as deployed: anonymous caller, signed context per request, operation guard, metrics, APQ; rate limit off (it would refuse a load test); keep-alive node:http transport, entity dedup and in-flight dedup on (the defaults, ADR 0024).',
           `Every process on this machine's ${os.cpus().length} cores: load generator, subgraphs and the gateway under test; the machine is shared with other work (load average ${loadAverage} at the end, 1 / 5 / 15 min), so absolute figures move between runs and only same-run ratios mean much; the per-round spread shows by how much.`,
