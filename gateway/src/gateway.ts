@@ -19,7 +19,10 @@ import { identifyCaller, requestIdFrom, type Caller } from './request-context';
 import { createTenantDirectory } from './tenant-resolution/tenant-directory';
 import { ClientRegistry } from './persisted-queries/client-registry';
 import { persistedQuerySafelist } from './persisted-queries/safelist';
-import { SignedContextDataSource, fetcherWithTimeout } from './subgraph-data-source';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
+import { SignedContextDataSource } from './subgraph-data-source';
+import { createSubgraphTransport, type SubgraphTransport } from './subgraph-transport';
 import { operationGuard } from './operation-limits/operation-guard';
 import { bodyErrors, publicCodes, unknownOperationPlugin } from './operation-limits/request-shape';
 import { RedisKeyValueCache } from './apq/redis-cache';
@@ -91,11 +94,26 @@ export async function startGateway(
       })
     : undefined;
 
+  const transports: SubgraphTransport[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
+    // Bounded by approximate size, so many distinct documents cannot grow memory without limit.
+    experimental_approximateQueryPlanStoreMiB: config.QUERY_PLAN_CACHE_MIB,
     buildService: ({ name, url }) => {
       const override = config.subgraphUrls[name];
-      return new SignedContextDataSource({ url: override ?? url, fetcher: fetcherWithTimeout(config.SUBGRAPH_TIMEOUT_MS, name) });
+      const transport = createSubgraphTransport({
+        subgraph: name,
+        timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+        maxSockets: config.SUBGRAPH_MAX_SOCKETS,
+        dedupInflight: config.SUBGRAPH_DEDUP_INFLIGHT === 'true',
+      });
+      transports.push(transport);
+      return new SignedContextDataSource({
+        url: override ?? url,
+        fetcher: transport.fetcher,
+        dedupEntities: config.SUBGRAPH_DEDUP_ENTITIES === 'true',
+        dedupInflight: config.SUBGRAPH_DEDUP_INFLIGHT === 'true',
+      });
     },
   });
 
@@ -109,9 +127,11 @@ export async function startGateway(
 
   // Automatic persisted queries: a cache, not a safelist (anyone may register a query they send).
   const apqCache = config.REDIS_URL ? new RedisKeyValueCache(config.REDIS_URL) : undefined;
+  const mib = 2 ** 20;
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    ...(apqCache ? { cache: apqCache } : {}),
+    cache: apqCache ?? new InMemoryLRUCache<string>({ maxSize: config.APQ_MEMORY_CACHE_MIB * mib }),
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: config.DOCUMENT_CACHE_MIB * mib }),
     persistedQueries: { ttl: config.APQ_TTL_SECONDS },
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
@@ -231,6 +251,7 @@ export async function startGateway(
       await server.stop();
       await buckets?.close();
       await apqCache?.close();
+      for (const transport of transports) transport.close();
     },
   };
 }
