@@ -5,7 +5,7 @@ import { createDataSource } from '@tenantry/tenancy';
 import type { UsageSubgraphConfig } from './config';
 import { createUsageContext } from './context';
 import { systemClock } from './quota/period';
-import { catalogPeriods, type QuotaDependencies } from './quota/quota.service';
+import { createQuotaLeasing, type QuotaDependencies } from './quota/quota.service';
 import { RedisAlertPublisher } from './quota/redis-alert-publisher';
 import { RedisLeases } from './quota/redis-lease';
 import { UsageAlertBus } from './quota/usage-alert.bus';
@@ -37,13 +37,9 @@ export async function startUsageSubgraph(
     clock: systemClock,
     thresholds: config.USAGE_ALERT_THRESHOLDS,
     alerts: new UsageAlertBus(),
-    leasing: redisLeases && {
-      redis: redisLeases,
-      units: config.USAGE_LEASE_UNITS,
-      ttlMs: config.USAGE_LEASE_TTL_MS,
-      periods: catalogPeriods(loadPlanCatalog()),
-      acquiring: new Map(),
-    },
+    leasing:
+      redisLeases &&
+      createQuotaLeasing(redisLeases, loadPlanCatalog(), { units: config.USAGE_LEASE_UNITS, ttlMs: config.USAGE_LEASE_TTL_MS }),
     ...overrides,
   };
   const handle = await runSubgraph(

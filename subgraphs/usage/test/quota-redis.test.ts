@@ -6,7 +6,7 @@ import { createTenant, createTestDatabase, type TestDatabase } from '@tenantry/t
 import { settleExpiredLeases } from '../src/quota/lease-ledger';
 import type { Clock } from '../src/quota/period';
 import { QuotaDomainError } from '../src/quota/quota.errors';
-import { catalogPeriods, QuotaService, type QuotaLeasing } from '../src/quota/quota.service';
+import { createQuotaLeasing, QuotaService } from '../src/quota/quota.service';
 import { RedisAlertPublisher, subscribeUsageAlerts } from '../src/quota/redis-alert-publisher';
 import { RedisLeases } from '../src/quota/redis-lease';
 import { UsageAlertBus, type UsageAlert } from '../src/quota/usage-alert.bus';
@@ -53,13 +53,7 @@ const schemaOf = (tenantId: string) => `"tenant_${tenantId.replace(/-/g, '')}"`;
     const redis = new RedisLeases(redisUrl!, prefix);
     opened.push(redis);
     await redis.ready();
-    const leasing: QuotaLeasing = {
-      redis,
-      units: options.units ?? 25,
-      ttlMs: options.ttlMs ?? 30_000,
-      periods: catalogPeriods(loadPlanCatalog()),
-      acquiring: new Map(),
-    };
+    const leasing = createQuotaLeasing(redis, loadPlanCatalog(), { units: options.units ?? 25, ttlMs: options.ttlMs ?? 30_000 });
     return new QuotaService(new RequestDatabase(db.dataSource, tenantId), {
       clock: options.clock ?? { now: () => new Date() },
       thresholds: [0.8, 0.95],

@@ -94,38 +94,47 @@ export interface LeasedGrant {
 }
 
 /**
- * Records a grant of units Redis handed out, if the lease is still open and the units are
- * inside it and nobody's yet (the exclusion constraint); returns the counter's value, or null
- * when the grant does not stand.
+ * Records grants of units Redis handed out, in one statement: each stands if its lease is still
+ * open (FOR SHARE: a settlement waits for this transaction) and its units are inside the lease
+ * and nobody's yet (the exclusion constraint fails the statement otherwise). Returns, per grant,
+ * the counter's value, or null when the grant does not stand.
  */
-export async function recordLeasedGrant(manager: EntityManager, grant: LeasedGrant): Promise<number | null> {
-  const rows: { recorded: number; counter: string | null }[] = await manager.query(
-    `WITH lease AS (
-       SELECT id, granted FROM usage_leases
-        WHERE id = $1 AND resource = $2 AND period_start = $3 AND settled_at IS NULL
+export async function recordLeasedGrants(manager: EntityManager, grants: LeasedGrant[]): Promise<(number | null)[]> {
+  const column = <K extends keyof LeasedGrant>(k: K) => grants.map((g) => g[k]);
+  const rows: { n: string; recorded: boolean; counter: string | null }[] = await manager.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
+                            $8::text[], $9::text[], $10::timestamptz[])
+              WITH ORDINALITY AS i(lease_id, unit_offset, amount, resource, period_start, actor_type, actor_id, description, request_id, occurred_at, n)),
+     lease AS (
+       SELECT id, granted, resource, period_start FROM usage_leases
+        WHERE id IN (SELECT lease_id FROM input) AND settled_at IS NULL
         FOR SHARE),
      recorded AS (
        INSERT INTO usage_events (resource, amount, outcome, actor_type, actor_id, description, request_id, occurred_at, lease_id, units)
-       SELECT $2, $5, 'granted', $6, $7, $8, $9, $10, lease.id,
-              int8range(lease.id * ${LEASE_UNIT_SPACE} + $4, lease.id * ${LEASE_UNIT_SPACE} + $4 + $5)
-         FROM lease WHERE $4::bigint + $5 <= lease.granted
-       RETURNING 1)
-     SELECT (SELECT count(*)::int FROM recorded) AS recorded,
-            (SELECT used FROM usage_counters WHERE resource = $2 AND period_start = $3) AS counter`,
+       SELECT i.resource, i.amount, 'granted', i.actor_type, i.actor_id, i.description, i.request_id, i.occurred_at, lease.id,
+              int8range(lease.id * ${LEASE_UNIT_SPACE} + i.unit_offset, lease.id * ${LEASE_UNIT_SPACE} + i.unit_offset + i.amount)
+         FROM input i JOIN lease ON lease.id = i.lease_id AND lease.resource = i.resource AND lease.period_start = i.period_start
+        WHERE i.unit_offset + i.amount <= lease.granted
+       RETURNING lower(units) AS first_unit)
+     SELECT i.n, r.first_unit IS NOT NULL AS recorded,
+            (SELECT used FROM usage_counters c WHERE c.resource = i.resource AND c.period_start = i.period_start) AS counter
+       FROM input i LEFT JOIN recorded r ON r.first_unit = i.lease_id * ${LEASE_UNIT_SPACE} + i.unit_offset
+      ORDER BY i.n`,
     [
-      grant.leaseId,
-      grant.resource,
-      grant.periodStart,
-      grant.offset,
-      grant.amount,
-      grant.actorType,
-      grant.actorId,
-      grant.description,
-      grant.requestId,
-      grant.occurredAt,
+      column('leaseId'),
+      column('offset'),
+      column('amount'),
+      column('resource'),
+      column('periodStart'),
+      column('actorType'),
+      column('actorId'),
+      column('description'),
+      column('requestId'),
+      column('occurredAt'),
     ],
   );
-  return rows[0]!.recorded === 1 ? Number(rows[0]!.counter) : null;
+  return rows.map((r) => (r.recorded ? Number(r.counter) : null));
 }
 
 /**

@@ -2,9 +2,9 @@ import type { EntityManager } from 'typeorm';
 import { principalId, type Principal } from '@tenantry/auth';
 import { quotaRefusals } from '@tenantry/metrics';
 import type { RequestDatabase } from '@tenantry/tenancy';
-import { pgCode } from '@tenantry/tenancy';
 import type { PlanCatalog, ResourcePeriod } from '@tenantry/plans';
-import { grantLease, HONEST_USED_SQL, lockCounter, recordLeasedGrant, settleOpenLeases } from './lease-ledger';
+import { grantLease, HONEST_USED_SQL, lockCounter, settleOpenLeases } from './lease-ledger';
+import { LeasedGrantBatcher } from './leased-grant.batcher';
 import { periodWindow, type Clock, type PeriodWindow } from './period';
 import { resourceLimits, type ResourceLimit } from './plan-limits';
 import type { RedisLeases } from './redis-lease';
@@ -49,17 +49,21 @@ export interface QuotaLeasing {
   periods: Map<string, ResourcePeriod>;
   /** Per counter key: the consume of this process now getting a new lease from PostgreSQL. */
   acquiring: Map<string, Promise<Outcome>>;
+  /** Writes this process's leased grants, several per transaction under load. */
+  recorder: LeasedGrantBatcher<Outcome>;
 }
 
 /** How many new leases a consume waits for before it goes to PostgreSQL itself. */
 const MAX_LEASE_WAITS = 8;
 
+/** The leasing dependencies of one process (one per usage-subgraph replica). */
+export function createQuotaLeasing(redis: RedisLeases, catalog: PlanCatalog, options: { units: number; ttlMs: number }): QuotaLeasing {
+  return { redis, ...options, periods: catalogPeriods(catalog), acquiring: new Map(), recorder: new LeasedGrantBatcher<Outcome>() };
+}
+
 export function catalogPeriods(catalog: PlanCatalog): Map<string, ResourcePeriod> {
   return new Map(Object.entries(catalog.resources).map(([code, r]) => [code, r.period]));
 }
-
-/** PostgreSQL's exclusion_violation: a unit of a lease recorded twice (a stale Redis). */
-const EXCLUSION_VIOLATION = '23P01';
 
 interface NewLease {
   key: string;
@@ -68,7 +72,8 @@ interface NewLease {
   limit: number | null;
 }
 
-type Outcome = { granted: true; status: QuotaStatus; alerts: UsageAlert[]; lease?: NewLease } | { granted: false; refusal: QuotaRefusal };
+export type Outcome =
+  { granted: true; status: QuotaStatus; alerts: UsageAlert[]; lease?: NewLease } | { granted: false; refusal: QuotaRefusal };
 
 /**
  * Quotas with PostgreSQL as the source of truth. A consume is ONE conditional upsert: the row
@@ -172,31 +177,27 @@ export class QuotaService {
     const leasing = this.deps.leasing!;
     const take = await leasing.redis.take(key, amount).catch(() => null);
     if (!take) return null;
-    const outcome = await this.db
-      .tenant(async (manager): Promise<Outcome | null> => {
-        const counter = await recordLeasedGrant(manager, {
-          leaseId: take.leaseId,
-          offset: take.offset,
-          amount,
-          resource,
-          periodStart: window.start,
-          actorType: actor.principal.kind,
-          actorId: principalId(actor.principal) ?? null,
-          description: description ?? null,
-          requestId: actor.requestId,
-          occurredAt: now,
-        });
-        if (counter === null) return null;
+    const limit: ResourceLimit = { resource, period, limit: take.limit };
+    const outcome = await leasing.recorder.record(this.db.tenantId!, (work) => this.db.tenant(work), {
+      grant: {
+        leaseId: take.leaseId,
+        offset: take.offset,
+        amount,
+        resource,
+        periodStart: window.start,
+        actorType: actor.principal.kind,
+        actorId: principalId(actor.principal) ?? null,
+        description: description ?? null,
+        requestId: actor.requestId,
+        occurredAt: now,
+      },
+      onRecorded: async (manager, counter): Promise<Outcome> => {
         // The counter holds the whole lease; what is left of it is not used yet.
         const used = counter - take.remaining;
-        const limit: ResourceLimit = { resource, period, limit: take.limit };
         const alerts = await this.raiseCrossedThresholds(manager, limit, window.start, used - amount, used, now);
         return { granted: true, status: toStatus(limit, used, window), alerts };
-      })
-      .catch((error: unknown) => {
-        if (pgCode(error) === EXCLUSION_VIOLATION) return null;
-        throw error;
-      });
+      },
+    });
     // A lease PostgreSQL no longer honours (settled, or a stale Redis) is forgotten, so the next
     // consumer goes straight to PostgreSQL for a new one.
     if (!outcome) await leasing.redis.drop(key, take.leaseId).catch(() => undefined);
