@@ -3,11 +3,11 @@ import { principalId, type Principal } from '@tenantry/auth';
 import { quotaRefusals } from '@tenantry/metrics';
 import type { RequestDatabase } from '@tenantry/tenancy';
 import type { PlanCatalog, ResourcePeriod } from '@tenantry/plans';
-import { grantLease, HONEST_USED_SQL, lockCounter, settleOpenLeases } from './lease-ledger';
-import { LeasedGrantBatcher } from './leased-grant.batcher';
+import { grantLease, HONEST_USED_SQL, lockCounter, recordLeasedGrants, settleOpenLeases } from './lease-ledger';
+import { LeasedGrantBatcher, type PendingGrant } from './leased-grant.batcher';
 import { periodWindow, type Clock, type PeriodWindow } from './period';
 import { resourceLimits, type ResourceLimit } from './plan-limits';
-import type { RedisLeases } from './redis-lease';
+import type { LeaseTake, RedisLeases } from './redis-lease';
 import { QuotaDomainError, QuotaErrorCode, type QuotaRefusal } from './quota.errors';
 import type { UsageAlert, UsageAlertBus } from './usage-alert.bus';
 
@@ -177,8 +177,30 @@ export class QuotaService {
     const leasing = this.deps.leasing!;
     const take = await leasing.redis.take(key, amount).catch(() => null);
     if (!take) return null;
+    const outcome = await leasing.recorder.record(
+      this.db.tenantId!,
+      (work) => this.db.tenant(work),
+      this.leasedGrant(take, resource, period, window, amount, actor, now, description),
+    );
+    // A lease PostgreSQL no longer honours (settled, or a stale Redis) is forgotten, so the next
+    // consumer goes straight to PostgreSQL for a new one.
+    if (!outcome) await leasing.redis.drop(key, take.leaseId).catch(() => undefined);
+    return outcome;
+  }
+
+  /** A grant of units Redis handed out, and what its outcome is once recorded. */
+  private leasedGrant(
+    take: LeaseTake,
+    resource: string,
+    period: ResourcePeriod,
+    window: PeriodWindow,
+    amount: number,
+    actor: Actor,
+    now: Date,
+    description?: string,
+  ): PendingGrant<Outcome> {
     const limit: ResourceLimit = { resource, period, limit: take.limit };
-    const outcome = await leasing.recorder.record(this.db.tenantId!, (work) => this.db.tenant(work), {
+    return {
       grant: {
         leaseId: take.leaseId,
         offset: take.offset,
@@ -191,17 +213,13 @@ export class QuotaService {
         requestId: actor.requestId,
         occurredAt: now,
       },
-      onRecorded: async (manager, counter): Promise<Outcome> => {
+      onRecorded: async (manager, counter) => {
         // The counter holds the whole lease; what is left of it is not used yet.
         const used = counter - take.remaining;
         const alerts = await this.raiseCrossedThresholds(manager, limit, window.start, used - amount, used, now);
         return { granted: true, status: toStatus(limit, used, window), alerts };
       },
-    });
-    // A lease PostgreSQL no longer honours (settled, or a stale Redis) is forgotten, so the next
-    // consumer goes straight to PostgreSQL for a new one.
-    if (!outcome) await leasing.redis.drop(key, take.leaseId).catch(() => undefined);
-    return outcome;
+    };
   }
 
   /**
@@ -223,6 +241,23 @@ export class QuotaService {
     if (leasing) {
       leasing.periods.set(resource, limit!.period);
       await lockCounter(manager, resource, window.start, now);
+      // The consume that held the lock before may have just left a fresh lease: use it rather
+      // than settle it unused (with the lock held, nobody can settle it under us).
+      if (amount <= leasing.units) {
+        const key = leasing.redis.key(this.db.tenantId!, resource, window.start);
+        const take = await leasing.redis.take(key, amount).catch(() => null);
+        if (take) {
+          const pending = this.leasedGrant(take, resource, limit!.period, window, amount, actor, now, description);
+          // A stale unit (exclusion violation) must not abort the transaction: try it in a savepoint.
+          await manager.query('SAVEPOINT leased_grant');
+          const counter = await recordLeasedGrants(manager, [pending.grant]).then(
+            async ([c]) => (await manager.query('RELEASE SAVEPOINT leased_grant'), c),
+            async () => (await manager.query('ROLLBACK TO SAVEPOINT leased_grant'), null),
+          );
+          if (counter !== null && counter !== undefined) return pending.onRecorded(manager, counter);
+          await leasing.redis.drop(key, take.leaseId).catch(() => undefined);
+        }
+      }
       await settleOpenLeases(manager, resource, window.start, now);
     }
     const granted: { used: string }[] = await manager.query(
