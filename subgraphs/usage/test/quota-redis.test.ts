@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { loadPlanCatalog } from '@tenantry/plans';
 import { RequestDatabase, withTenant } from '@tenantry/tenancy';
-import { createTenant, createTestDatabase, type TestDatabase } from '@tenantry/testing';
+import { createTenant, createTestDatabase, testRedisUrl, type TestDatabase } from '@tenantry/testing';
 import { settleExpiredLeases } from '../src/quota/lease-ledger';
 import type { Clock } from '../src/quota/period';
 import { QuotaDomainError } from '../src/quota/quota.errors';
@@ -24,7 +24,7 @@ class FakeClock implements Clock {
   }
 }
 
-const redisUrl = process.env.REDIS_URL;
+const redisUrl = testRedisUrl();
 const schemaOf = (tenantId: string) => `"tenant_${tenantId.replace(/-/g, '')}"`;
 
 // Needs a Redis server (.ci/run sets REDIS_URL when the machine runs one); without it the fast
