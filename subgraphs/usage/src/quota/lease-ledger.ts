@@ -115,7 +115,7 @@ export async function recordLeasedGrants(manager: EntityManager, grants: LeasedG
        SELECT i.resource, i.amount, 'granted', i.actor_type, i.actor_id, i.description, i.request_id, i.occurred_at, lease.id,
               int8range(lease.id * ${LEASE_UNIT_SPACE} + i.unit_offset, lease.id * ${LEASE_UNIT_SPACE} + i.unit_offset + i.amount)
          FROM input i JOIN lease ON lease.id = i.lease_id AND lease.resource = i.resource AND lease.period_start = i.period_start
-        WHERE i.unit_offset + i.amount <= lease.granted
+        WHERE i.unit_offset >= 0 AND i.unit_offset + i.amount <= lease.granted
        RETURNING lower(units) AS first_unit)
      SELECT i.n, r.first_unit IS NOT NULL AS recorded,
             (SELECT used FROM usage_counters c WHERE c.resource = i.resource AND c.period_start = i.period_start) AS counter
