@@ -14,6 +14,9 @@ const TENANT_TABLES = [
   'usage_alerts',
   'usage_counters',
   'usage_events',
+  'usage_leases',
+  'usage_rollup_watermarks',
+  'usage_rollups',
 ];
 
 const failingLastMigration: TenantMigration = { id: '9999-fails', owner: 'tenant', up: () => 'SELECT 1/0' };

@@ -7,6 +7,7 @@ import { usageTenantMigrations } from './usage/tenant';
 import { auditTenantMigrations } from './audit/tenant';
 import { usageQuotaTenantMigrations } from './usage/tenant-quota';
 import { auditPlatformMigrations } from './audit/platform';
+import { usageLeaseRollupTenantMigrations } from './usage/tenant-leases-rollups';
 
 export * from './migration';
 
@@ -31,4 +32,5 @@ export const tenantMigrations: readonly TenantMigration[] = inOrder([
   ...usageQuotaTenantMigrations,
   ...identityTenantMigrations,
   ...tenantTenantMigrations,
+  ...usageLeaseRollupTenantMigrations,
 ]);

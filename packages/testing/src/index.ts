@@ -5,3 +5,4 @@ export * from './factories';
 export * from './stack';
 export * from './client';
 export * from './dns-server';
+export * from './redis';

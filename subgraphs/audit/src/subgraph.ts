@@ -1,11 +1,10 @@
 import type { Logger } from '@tenantry/logging';
 import { loadPlanCatalog } from '@tenantry/plans';
-import { runSubgraph, type SubgraphHandle } from '@tenantry/federation';
 import { createDataSource } from '@tenantry/tenancy';
 import { AuditCheckpointEntity } from './audit-checkpoint/audit-checkpoint.entity';
 import { checkpointMovedChains } from './audit-checkpoint/audit-checkpoint.job';
 import { purgeExpiredAuditEvents, purgeExpiredPlatformAuditEvents } from './audit-retention/audit-retention.job';
-import { startPeriodic } from './periodic';
+import { runSubgraph, startPeriodic, type SubgraphHandle } from '@tenantry/federation';
 import { AuditEventEntity } from './audit-event/audit-event.entity';
 import { AuditSigningService } from './audit-signing/audit-signing.service';
 import type { AuditSubgraphConfig } from './config';

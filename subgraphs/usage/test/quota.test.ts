@@ -55,6 +55,20 @@ describe('quotas', () => {
     ]);
   });
 
+  it('grants exactly 500 of 1,000 concurrent single-unit consumes against a limit of 500, PostgreSQL alone', async () => {
+    const tenant = await createTenant(db.dataSource, { plan: 'free' });
+    await db.dataSource.query(`INSERT INTO platform.tenant_quota_overrides (tenant_id, resource, quota) VALUES ($1, 'api_calls', 500)`, [
+      tenant.id,
+    ]);
+    const service = quotas(tenant.id);
+
+    const results = await Promise.allSettled(Array.from({ length: 1000 }, () => service.consume('api_calls', 1, actor)));
+
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(500);
+    expect(results.filter((r) => r.status === 'rejected' && (r.reason as QuotaDomainError).code === 'QUOTA_EXCEEDED')).toHaveLength(500);
+    expect((await service.statuses(['api_calls']))[0]).toMatchObject({ used: 500, remaining: 0 });
+  });
+
   it('grants exactly 3 seats of 10 concurrent requests on the free plan, and gives seats back', async () => {
     const tenant = await createTenant(db.dataSource, { plan: 'free' });
     const service = quotas(tenant.id);

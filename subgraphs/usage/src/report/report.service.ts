@@ -1,7 +1,9 @@
 import type { RequestDatabase } from '@tenantry/tenancy';
 import { BadUserInputError } from '@tenantry/errors';
 import { periodWindow, type Clock } from '../quota/period';
+import { HONEST_USED_SQL } from '../quota/lease-ledger';
 import { resourceLimits } from '../quota/plan-limits';
+import { ceilTo, floorTo, rolledUntil, type RollupGranularity } from './usage-rollup';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const MAX_BUCKETS = 2000;
@@ -20,23 +22,36 @@ export class UsageReportService {
     private readonly clock: Clock,
   ) {}
 
-  /** Granted and refused units per UTC bucket, from the stored usage events. */
+  /** Granted and refused units per UTC bucket: roll-ups for closed buckets, raw events for the rest. */
   async history(resource: string, bucket: Bucket, from: Date, to: Date) {
     if (!(from < to)) throw new BadUserInputError('from must be before to', { field: 'from' });
     if ((to.getTime() - from.getTime()) / BUCKET_MS[bucket] > MAX_BUCKETS) {
       throw new BadUserInputError(`At most ${MAX_BUCKETS} buckets per request`, { field: 'bucket', max: MAX_BUCKETS });
     }
-    const rows: { start: Date; granted: string; refused: string }[] = await this.db.tenant((m) =>
-      m.query(
-        `SELECT date_trunc($2, occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start,
-                coalesce(sum(amount) FILTER (WHERE outcome = 'granted'), 0) AS granted,
-                coalesce(sum(amount) FILTER (WHERE outcome = 'refused'), 0) AS refused
-         FROM usage_events
-         WHERE resource = $1 AND occurred_at >= $3 AND occurred_at < $4
-         GROUP BY 1 ORDER BY 1`,
-        [resource, bucket, from, to],
-      ),
-    );
+    const source: RollupGranularity = bucket === 'hour' ? 'hour' : 'day';
+    const rows: { start: Date; granted: string; refused: string }[] = await this.db.tenant(async (m) => {
+      // Whole source buckets inside [from, to) that are rolled up come from usage_rollups; the
+      // rest (the open bucket, partial edges) from the raw events. Same answer either way.
+      const mark = await rolledUntil(m, source);
+      const lo = ceilTo(from, source);
+      const hi = mark ? new Date(Math.min(floorTo(to, source).getTime(), mark.getTime())) : lo;
+      const [rolledFrom, rolledTo] = lo < hi ? [lo, hi] : [from, from];
+      return m.query(
+        `SELECT start, sum(granted) AS granted, sum(refused) AS refused FROM (
+           SELECT date_trunc($2, bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start, granted, refused
+             FROM usage_rollups
+            WHERE granularity = $5 AND resource = $1 AND bucket_start >= $6 AND bucket_start < $7
+           UNION ALL
+           SELECT date_trunc($2, occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC',
+                  coalesce(sum(amount) FILTER (WHERE outcome = 'granted'), 0),
+                  coalesce(sum(amount) FILTER (WHERE outcome = 'refused'), 0)
+             FROM usage_events
+            WHERE resource = $1 AND occurred_at >= $3 AND occurred_at < $4 AND NOT (occurred_at >= $6 AND occurred_at < $7)
+            GROUP BY 1) AS b
+         GROUP BY start ORDER BY start`,
+        [resource, bucket, from, to, source, rolledFrom, rolledTo],
+      );
+    });
     return rows.map((r) => ({ start: r.start, granted: Number(r.granted), refused: Number(r.refused) }));
   }
 
@@ -93,10 +108,7 @@ export class UsageReportService {
       for (const limit of limits) {
         if (limit.limit === null || limit.limit === 0) continue;
         const window = periodWindow(limit.period, now);
-        const rows: { used: string }[] = await m.query('SELECT used FROM usage_counters WHERE resource = $1 AND period_start = $2', [
-          limit.resource,
-          window.start,
-        ]);
+        const rows: { used: string }[] = await m.query(HONEST_USED_SQL, [limit.resource, window.start]);
         const utilisation = Number(rows[0]?.used ?? 0) / limit.limit;
         if (utilisation >= 0.95) reasons.push({ level: 'critical', text: `${limit.resource} at ${pct(utilisation)} of its limit` });
         else if (utilisation >= 0.8) reasons.push({ level: 'warning', text: `${limit.resource} at ${pct(utilisation)} of its limit` });

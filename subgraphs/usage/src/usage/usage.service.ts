@@ -15,14 +15,22 @@ export interface Actor {
 export class UsageService {
   constructor(private readonly db: RequestDatabase) {}
 
-  /** Counters of the current month for the request's tenant. */
+  /**
+   * Counters of the current month for the request's tenant, as used by committed grants: the
+   * unused part of an open quota lease is not usage (ADR 0020).
+   */
   currentPeriod(): Promise<UsageCounterEntity[]> {
     return this.db.tenant((m) =>
-      m
-        .createQueryBuilder(UsageCounterEntity, 'c')
-        .where(`c.period_start = date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'`)
-        .orderBy('c.resource', 'ASC')
-        .getMany(),
+      m.query(
+        `SELECT c.resource, c.period_start AS "periodStart", c.updated_at AS "updatedAt",
+                c.used - coalesce((
+                  SELECT sum(l.granted - coalesce((SELECT sum(e.amount) FROM usage_events e WHERE e.lease_id = l.id), 0))
+                    FROM usage_leases l
+                   WHERE l.resource = c.resource AND l.period_start = c.period_start AND l.settled_at IS NULL), 0) AS used
+           FROM usage_counters c
+          WHERE c.period_start = date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+          ORDER BY c.resource`,
+      ),
     );
   }
 
