@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '@tenantry/errors';
 import { inSpan } from '@tenantry/tracing';
-import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -48,31 +48,65 @@ async function switchedTransaction<T>(
   work: Work<T>,
   access: TenantAccess,
 ): Promise<T> {
-  return inTransaction(dataSource, async (runner) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter, and
-    // the tenant's effective status comes back with it; a tenant that may not write gets a
-    // READ ONLY transaction in the same statement.
-    let rows: { status: TenantLifecycleStatus | null }[];
-    try {
-      rows = await runner.query(
-        `SELECT x.status, set_config('search_path', $1::text, true), set_config('tenantry.tenant_id', $2::text, true),
-                set_config('role', $3::text, true),
-                set_config('transaction_read_only', CASE WHEN x.status IN ('trial', 'active') THEN 'off' ELSE 'on' END, true)
-           FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status($2::text::uuid) AS status OFFSET 0) AS x`,
-        [`${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`, tenantId, role],
-      );
-    } catch (error) {
-      if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
-      throw error;
-    }
-    assertAccess(rows[0]?.status ?? null, access);
-    try {
-      return await work(runner.manager);
-    } catch (error) {
-      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
-      throw error;
-    }
-  });
+  // One round trip opens the transaction and switches it (ADR 0026): the tenant's effective
+  // status (read as the login role, before the switch; a tenant that may not write gets a READ
+  // ONLY transaction in the same statement), then search_path, tenantry.tenant_id and the role,
+  // all transaction-local. Every value in the text is derived from the validated tenant id.
+  const id = tenantLiteral(tenantId);
+  const sql =
+    `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
+    `FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status(${id}::uuid) AS status OFFSET 0) AS x; ` +
+    `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; ` +
+    `SET LOCAL tenantry.tenant_id TO ${id}; ` +
+    `SET LOCAL ROLE ${quoteIdent(role)}`;
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      let results: { rows: { status: TenantLifecycleStatus | null }[] }[];
+      try {
+        results = await beginWith(runner, sql);
+      } catch (error) {
+        if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
+        throw error;
+      }
+      assertAccess(results[1]?.rows[0]?.status ?? null, access);
+      try {
+        return await work(runner.manager);
+      } catch (error) {
+        if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+        throw error;
+      }
+    },
+    'opened',
+  );
+}
+
+/** `'<uuid>'`: a tenant id as an SQL literal, only once it matched the strict canonical pattern. */
+function tenantLiteral(tenantId: string): string {
+  return `'${assertTenantId(tenantId)}'`;
+}
+
+/** The part of TypeORM's query runner that tracks an open transaction (`transactionDepth` is protected). */
+interface TransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
+ * Sends `START TRANSACTION; <statements>` as one simple-protocol query (no parameters, so the
+ * driver may send several statements at once) and leaves the runner in the state TypeORM's own
+ * startTransaction would: an entity manager call inside the work then joins this transaction
+ * instead of opening one, and commit/rollback behave as usual. Returns each statement's result.
+ */
+async function beginWith(runner: QueryRunner, statements: string): Promise<{ rows: never[] }[]> {
+  const sql = `START TRANSACTION; ${statements}`;
+  const client = (await runner.connect()) as { query: (text: string) => Promise<unknown> };
+  const state = runner as unknown as TransactionState;
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  runner.dataSource.logger.logQuery(sql, undefined, runner);
+  const result = await client.query(sql);
+  return (Array.isArray(result) ? result : [result]) as { rows: never[] }[];
 }
 
 /** Refuses a unit of work its tenant's status does not allow (the rules of ADR 0006). */
@@ -91,13 +125,15 @@ export function assertAccess(status: TenantLifecycleStatus | null, access: Tenan
  */
 export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
   const schema = tenantSchemaName(tenantId);
-  return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
-      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
-      tenantId,
-    ]);
-    return work(runner.manager);
-  });
+  const sql = `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${tenantLiteral(tenantId)}`;
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      await beginWith(runner, sql);
+      return work(runner.manager);
+    },
+    'opened',
+  );
 }
 
 /**
@@ -105,18 +141,29 @@ export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: 
  * application's login role. For what must be found before a tenant is known, or across tenants.
  */
 export async function withPlatform<T>(dataSource: DataSource, work: Work<T>): Promise<T> {
-  return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true)`, [PLATFORM_SCHEMA]);
-    return work(runner.manager);
-  });
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      await beginWith(runner, `SET LOCAL search_path TO ${PLATFORM_SCHEMA}`);
+      return work(runner.manager);
+    },
+    'opened',
+  );
 }
 
-/** Opens, commits or rolls back, and always releases one pooled connection. */
-export async function inTransaction<T>(dataSource: DataSource, body: (runner: QueryRunner) => Promise<T>): Promise<T> {
+/**
+ * Opens, commits or rolls back, and always releases one pooled connection. With `'opened'` the
+ * body opens the transaction itself (beginWith, in the round trip of its first statements).
+ */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  body: (runner: QueryRunner) => Promise<T>,
+  open: 'start' | 'opened' = 'start',
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.startTransaction();
+    if (open === 'start') await runner.startTransaction();
     const result = await body(runner);
     await runner.commitTransaction();
     return result;
