@@ -80,6 +80,46 @@ describe('the unit of work opens its transaction with the switch', () => {
     expect((statementCounts()[name] ?? 0) - before).toBe(3);
   });
 
+  it('finds the prepared status lookup gone (a pooler swapped the connection) and prepares it again, in the same unit', async () => {
+    await withTenant(db.dataSource, tenant.id, (m) => m.query('SELECT 1'));
+    const prepared = async () =>
+      (
+        (await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'tenantry_%'`)) as { n: number }[]
+      )[0]!.n;
+    expect(await prepared()).toBe(1);
+
+    await db.dataSource.query('DEALLOCATE ALL');
+    const [row] = (await withTenant(db.dataSource, tenant.id, (m) => m.query(`SELECT current_user AS "role"`))) as { role: string }[];
+
+    expect(row!.role).toBe(`tenant_${tenant.id.replace(/-/g, '')}_rw`);
+    expect(await prepared()).toBe(1);
+  });
+
+  it('reads the status as platform.tenant_access_status does, for every status and an expired trial', async () => {
+    const other = await createTenant(db.dataSource, { plan: 'enterprise' });
+    const changes = [
+      `status = 'active', trial_ends_at = NULL`,
+      `status = 'trial', trial_ends_at = now() + interval '1 day'`,
+      `status = 'trial', trial_ends_at = now() - interval '1 second'`,
+      `status = 'suspended'`,
+      `status = 'cancelled'`,
+    ];
+    for (const change of changes) {
+      await db.dataSource.query(`UPDATE platform.tenants SET ${change} WHERE id = $1`, [other.id]);
+      const [expected] = (await db.dataSource.query(`SELECT platform.tenant_access_status($1) AS status`, [other.id])) as {
+        status: string;
+      }[];
+      const seen = await withTenant(
+        db.dataSource,
+        other.id,
+        async (m) =>
+          ((await m.query(`SELECT current_setting('transaction_read_only') AS "readOnly"`)) as { readOnly: string }[])[0]!.readOnly,
+        'export',
+      );
+      expect({ change, readOnly: seen }).toEqual({ change, readOnly: ['trial', 'active'].includes(expected!.status) ? 'off' : 'on' });
+    }
+  });
+
   it('opens platform units the same way, each with its own search_path', async () => {
     const [platform] = (await withPlatform(db.dataSource, (m) => m.query(`SELECT current_setting('search_path') AS "searchPath"`))) as {
       searchPath: string;

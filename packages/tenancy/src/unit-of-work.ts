@@ -53,32 +53,84 @@ async function switchedTransaction<T>(
   // ONLY transaction in the same statement), then search_path, tenantry.tenant_id and the role,
   // all transaction-local. Every value in the text is derived from the validated tenant id.
   const id = tenantLiteral(tenantId);
-  const sql =
-    `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
-    `FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status(${id}::uuid) AS status OFFSET 0) AS x; ` +
-    `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; ` +
-    `SET LOCAL tenantry.tenant_id TO ${id}; ` +
-    `SET LOCAL ROLE ${quoteIdent(role)}`;
-  return inTransaction(
-    dataSource,
-    async (runner) => {
-      let results: { rows: { status: TenantLifecycleStatus | null }[] }[];
-      try {
-        results = await beginWith(runner, sql);
-      } catch (error) {
-        if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
-        throw error;
-      }
-      assertAccess(results[1]?.rows[0]?.status ?? null, access);
-      try {
-        return await work(runner.manager);
-      } catch (error) {
-        if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
-        throw error;
-      }
-    },
-    'opened',
-  );
+  const switchSql = `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${id}; SET LOCAL ROLE ${quoteIdent(role)}`;
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const status = await beginSwitched(runner, id, switchSql);
+    assertAccess(status, access);
+    let result: T;
+    try {
+      result = await work(runner.manager);
+    } catch (error) {
+      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+      throw error;
+    }
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Name of the session-level prepared status lookup (versioned: a new text takes a new name). */
+const STATUS_STATEMENT = 'tenantry_tenant_status_v1';
+
+/**
+ * The tenant's effective status (platform.tenant_access_status's rule: an expired trial is what
+ * it expires to) and, for any tenant that is not trial or active, READ ONLY for the transaction.
+ * A prepared statement: its plan is made once per connection, where calling the PL/pgSQL
+ * function cost a function call and an executor start per unit of work.
+ */
+const PREPARE_STATUS =
+  `PREPARE ${STATUS_STATEMENT}(uuid) AS ` +
+  `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
+  `FROM (SELECT CASE WHEN t.status = 'trial' AND t.trial_ends_at <= now() ` +
+  `THEN coalesce((SELECT p.trial_expires_to FROM ${PLATFORM_SCHEMA}.lifecycle_policy p), 'suspended') ELSE t.status END AS status ` +
+  `FROM ${PLATFORM_SCHEMA}.tenants t WHERE t.id = $1 OFFSET 0) AS x`;
+
+/** The same lookup through the function, needing nothing prepared: the last resort. */
+const functionStatus = (id: string) =>
+  `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
+  `FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status(${id}::uuid) AS status OFFSET 0) AS x`;
+
+/** pg clients (pooled connections) on which the status statement has been prepared. */
+const preparedConnections = new WeakSet<object>();
+/** PostgreSQL's invalid_sql_statement_name and duplicate_prepared_statement. */
+const NO_SUCH_STATEMENT = '26000';
+const STATEMENT_EXISTS = '42P05';
+
+type StatusForm = 'execute' | 'prepare' | 'function';
+
+/**
+ * Opens the transaction, reads the status and switches, in one round trip; returns the status.
+ * Whether this connection has the statement prepared is only a guess (a pooler may hand over
+ * another server connection): a missing or duplicate statement moves on to the next form, and
+ * the function form needs no session state at all.
+ */
+async function beginSwitched(runner: QueryRunner, id: string, switchSql: string): Promise<TenantLifecycleStatus | null> {
+  const client = (await runner.connect()) as object;
+  const forms: StatusForm[] = preparedConnections.has(client) ? ['execute', 'prepare', 'function'] : ['prepare', 'execute', 'function'];
+  for (let i = 0; ; i++) {
+    const form = forms[i]!;
+    const status = form === 'function' ? functionStatus(id) : `EXECUTE ${STATUS_STATEMENT}(${id})`;
+    const prefix = form === 'prepare' ? `${PREPARE_STATUS}; ` : '';
+    try {
+      const results = await beginWith(runner, `${prefix}${status}; ${switchSql}`);
+      if (form !== 'function') preparedConnections.add(client);
+      return (results[prefix ? 2 : 1]?.rows[0] as { status?: TenantLifecycleStatus } | undefined)?.status ?? null;
+    } catch (error) {
+      const code = pgCode(error);
+      if (code === UNDEFINED_ROLE || code === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
+      if ((code !== NO_SUCH_STATEMENT && code !== STATEMENT_EXISTS) || form === 'function') throw error;
+      if (code === STATEMENT_EXISTS) preparedConnections.add(client);
+      else preparedConnections.delete(client);
+      await runner.rollbackTransaction();
+    }
+  }
 }
 
 /** `'<uuid>'`: a tenant id as an SQL literal, only once it matched the strict canonical pattern. */
