@@ -71,7 +71,7 @@ describe('the unit of work opens its transaction with the switch', () => {
   });
 
   it('sends the opening and the switch as one statement to the driver (one round trip)', async () => {
-    const name = db.dataSource.options.applicationName ?? 'tenantry';
+    const name = (db.dataSource.options as { applicationName?: string }).applicationName ?? 'tenantry';
     const before = statementCounts()[name] ?? 0;
 
     await withTenant(db.dataSource, tenant.id, (m) => m.query('SELECT 1'));
