@@ -1,3 +1,4 @@
+import { CONTEXT_HEADER } from '@tenantry/auth';
 import { statementCounts } from '@tenantry/tenancy';
 import {
   createMember,
@@ -73,5 +74,28 @@ describe('a federated member list costs a constant number of SQL statements', ()
     expect(largeCounts).toEqual(smallCounts);
     // Each unit of work is BEGIN + tenant switch + reads + COMMIT; a handful per subgraph, not one per member.
     for (const count of Object.values(largeCounts)) expect(count).toBeLessThanOrEqual(12);
+  });
+
+  it('answers straight from the identity subgraph with every member and user, and cache-control: no-store', async () => {
+    const { tenant } = await tenantWithMembers(3);
+    const owner = (await db.dataSource.query(
+      `SELECT user_id AS "userId" FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`,
+      [tenant.id],
+    )) as { userId: string }[];
+    const context = await stack.contextToken({
+      requestId: 'n-plus-one-direct',
+      tenantId: tenant.id,
+      principal: { kind: 'user', userId: owner[0]!.userId, role: 'owner' },
+    });
+
+    const result = await graphql(stack.subgraphUrls.identity, '{ members(first: 100) { role status user { id email } tenant { id } } }', {
+      headers: { [CONTEXT_HEADER]: context },
+    });
+
+    expect(errorCodes(result)).toEqual([]);
+    expect(result.headers.get('cache-control')).toBe('no-store');
+    const members = (result.body.data as { members: { role: string; user: { email: string } | null; tenant: { id: string } }[] }).members;
+    expect(members).toHaveLength(3);
+    expect(members.every((m) => m.user !== null && m.user.email.endsWith('@example.test') && m.tenant.id === tenant.id)).toBe(true);
   });
 });

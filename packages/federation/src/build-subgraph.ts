@@ -1,12 +1,14 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { isObjectType, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { isIntrospectionType, isObjectType, parse, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
 import type { IRules } from 'graphql-shield';
 import {
+  allow,
   deniesAreAudited,
+  deny,
   loadPermissionMatrix,
   permissions,
   rootRulesFromMatrix,
@@ -76,14 +78,12 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
   }
   const rootRules = rootRulesFromMatrix(permissionMatrix(), rootFields);
   const typeRules = typeRulesFromMatrix(permissionMatrix(), returnedTypes(subgraphSchema));
-  const guard = permissions(
-    {
-      ...typeRules,
-      ...(rootFields.Query.length ? { Query: rootRules.Query } : {}),
-      ...(rootFields.Mutation.length ? { Mutation: rootRules.Mutation } : {}),
-    } as IRules,
-    federationFields,
-  );
+  const rules = {
+    ...typeRules,
+    ...(rootFields.Query.length ? { Query: rootRules.Query } : {}),
+    ...(rootFields.Mutation.length ? { Mutation: rootRules.Mutation } : {}),
+  } as IRules;
+  const guard = permissions(rules, federationFields);
   // Shield (allowExternalErrors) returns a resolver's error instead of re-throwing it, so the
   // domain-error mapping must sit inside it, next to the resolver.
   const audited = {
@@ -92,10 +92,51 @@ export async function buildSubgraph(definition: SubgraphDefinition): Promise<Bui
   };
   // Outermost, around the guard: sees the guard's refusal of the fields whose denials are audited.
   const middlewares = [denialAudit(audited), guard, ...(definition.mapError ? [errorMapping(definition.mapError)] : [])];
-  return {
-    schema: applyMiddleware(subgraphSchema, ...middlewares),
-    sdl: printSubgraphSchema(subgraphSchema),
-  };
+  const schema = applyMiddleware(subgraphSchema, ...middlewares);
+  unwrapAllowedFields(schema, subgraphSchema, rules);
+  return { schema, sdl: printSubgraphSchema(subgraphSchema) };
+}
+
+/**
+ * The rule graphql-shield applies to `type.field` under `rules` with `deny` as the fallback —
+ * the same resolution as shield's own generator: a rule for the whole type, or a field map
+ * (the field's entry, else the map's '*', else the fallback); no entry at all is the fallback.
+ */
+export function effectiveRule(rules: IRules, typeName: string, fieldName: string): unknown {
+  const typeRule = (rules as Record<string, unknown>)[typeName];
+  if (typeRule === undefined) return deny;
+  if (isFieldMap(typeRule)) return typeRule[fieldName] ?? typeRule['*'] ?? deny;
+  return typeRule;
+}
+
+function isFieldMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/**
+ * Gives the fields of non-root types whose rule is exactly `allow` their own resolver back,
+ * without shield's wrapper (ADR 0027). For `allow` that wrapper decides nothing — it awaits a
+ * rule that is always true, then the resolver, and hands a thrown error on as the field's value,
+ * which graphql-js reports exactly as the throw — but it makes every such field asynchronous:
+ * on a 100-member list most of the request's execution was those promises. Root fields and every
+ * field with any other rule (deny by default included) stay wrapped. Returns the unwrapped
+ * coordinates, for the test that holds the set to the rules.
+ */
+export function unwrapAllowedFields(guarded: GraphQLSchema, unguarded: GraphQLSchema, rules: IRules): string[] {
+  const roots = new Set([guarded.getQueryType()?.name, guarded.getMutationType()?.name, guarded.getSubscriptionType()?.name]);
+  const unwrapped: string[] = [];
+  for (const type of Object.values(guarded.getTypeMap())) {
+    if (!isObjectType(type) || roots.has(type.name) || isIntrospectionType(type)) continue;
+    const original = unguarded.getType(type.name);
+    if (!isObjectType(original)) continue;
+    const originalFields = original.getFields();
+    for (const [name, field] of Object.entries(type.getFields())) {
+      if (effectiveRule(rules, type.name, name) !== allow || !originalFields[name]) continue;
+      field.resolve = originalFields[name].resolve;
+      unwrapped.push(`${type.name}.${name}`);
+    }
+  }
+  return unwrapped;
 }
 
 /** Every object type a subgraph serves other than the roots and federation's own, with its fields. */

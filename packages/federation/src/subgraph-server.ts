@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
@@ -67,6 +71,18 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
       ApolloServerPluginLandingPageDisabled(),
       // Traces go to OpenTelemetry (issue 9), not Apollo's usage reporting.
       ApolloServerPluginInlineTraceDisabled(),
+      // No field carries a cache hint, so Apollo's default cache-control plugin only ever
+      // answered `no-store` — after a hook on every resolved field (ADR 0027). The header stays.
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ response }) {
+              response.http.headers.set('cache-control', 'no-store');
+            },
+          };
+        },
+      },
       errorAndLogPlugin<C>(options.name),
     ],
   });

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '@tenantry/errors';
 import { inSpan } from '@tenantry/tracing';
-import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -48,31 +48,117 @@ async function switchedTransaction<T>(
   work: Work<T>,
   access: TenantAccess,
 ): Promise<T> {
-  return inTransaction(dataSource, async (runner) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE taking a bind parameter, and
-    // the tenant's effective status comes back with it; a tenant that may not write gets a
-    // READ ONLY transaction in the same statement.
-    let rows: { status: TenantLifecycleStatus | null }[];
+  // One round trip opens the transaction and switches it (ADR 0026): the tenant's effective
+  // status (read as the login role, before the switch; a tenant that may not write gets a READ
+  // ONLY transaction in the same statement), then search_path, tenantry.tenant_id and the role,
+  // all transaction-local. Every value in the text is derived from the validated tenant id.
+  const id = tenantLiteral(tenantId);
+  const switchSql = `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${id}; SET LOCAL ROLE ${quoteIdent(role)}`;
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    const status = await beginSwitched(runner, id, switchSql);
+    assertAccess(status, access);
+    let result: T;
     try {
-      rows = await runner.query(
-        `SELECT x.status, set_config('search_path', $1::text, true), set_config('tenantry.tenant_id', $2::text, true),
-                set_config('role', $3::text, true),
-                set_config('transaction_read_only', CASE WHEN x.status IN ('trial', 'active') THEN 'off' ELSE 'on' END, true)
-           FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status($2::text::uuid) AS status OFFSET 0) AS x`,
-        [`${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`, tenantId, role],
-      );
-    } catch (error) {
-      if (pgCode(error) === UNDEFINED_ROLE || pgCode(error) === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
-      throw error;
-    }
-    assertAccess(rows[0]?.status ?? null, access);
-    try {
-      return await work(runner.manager);
+      result = await work(runner.manager);
     } catch (error) {
       if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
       throw error;
     }
-  });
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Name of the session-level prepared status lookup (versioned: a new text takes a new name). */
+const STATUS_STATEMENT = 'tenantry_tenant_status_v1';
+
+/**
+ * The tenant's effective status (platform.tenant_access_status's rule: an expired trial is what
+ * it expires to) and, for any tenant that is not trial or active, READ ONLY for the transaction.
+ * A prepared statement: its plan is made once per connection, where calling the PL/pgSQL
+ * function cost a function call and an executor start per unit of work.
+ */
+const PREPARE_STATUS =
+  `PREPARE ${STATUS_STATEMENT}(uuid) AS ` +
+  `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
+  `FROM (SELECT CASE WHEN t.status = 'trial' AND t.trial_ends_at <= now() ` +
+  `THEN coalesce((SELECT p.trial_expires_to FROM ${PLATFORM_SCHEMA}.lifecycle_policy p), 'suspended') ELSE t.status END AS status ` +
+  `FROM ${PLATFORM_SCHEMA}.tenants t WHERE t.id = $1 OFFSET 0) AS x`;
+
+/** The same lookup through the function, needing nothing prepared: the last resort. */
+const functionStatus = (id: string) =>
+  `SELECT x.status, CASE WHEN x.status IN ('trial', 'active') THEN NULL ELSE set_config('transaction_read_only', 'on', true) END AS read_only ` +
+  `FROM (SELECT ${PLATFORM_SCHEMA}.tenant_access_status(${id}::uuid) AS status OFFSET 0) AS x`;
+
+/** pg clients (pooled connections) on which the status statement has been prepared. */
+const preparedConnections = new WeakSet<object>();
+/** PostgreSQL's invalid_sql_statement_name and duplicate_prepared_statement. */
+const NO_SUCH_STATEMENT = '26000';
+const STATEMENT_EXISTS = '42P05';
+
+type StatusForm = 'execute' | 'prepare' | 'function';
+
+/**
+ * Opens the transaction, reads the status and switches, in one round trip; returns the status.
+ * Whether this connection has the statement prepared is only a guess (a pooler may hand over
+ * another server connection): a missing or duplicate statement moves on to the next form, and
+ * the function form needs no session state at all.
+ */
+async function beginSwitched(runner: QueryRunner, id: string, switchSql: string): Promise<TenantLifecycleStatus | null> {
+  const client = (await runner.connect()) as object;
+  const forms: StatusForm[] = preparedConnections.has(client) ? ['execute', 'prepare', 'function'] : ['prepare', 'execute', 'function'];
+  for (let i = 0; ; i++) {
+    const form = forms[i]!;
+    const status = form === 'function' ? functionStatus(id) : `EXECUTE ${STATUS_STATEMENT}(${id})`;
+    const prefix = form === 'prepare' ? `${PREPARE_STATUS}; ` : '';
+    try {
+      const results = await beginWith(runner, `${prefix}${status}; ${switchSql}`);
+      if (form !== 'function') preparedConnections.add(client);
+      return (results[prefix ? 2 : 1]?.rows[0] as { status?: TenantLifecycleStatus } | undefined)?.status ?? null;
+    } catch (error) {
+      const code = pgCode(error);
+      if (code === UNDEFINED_ROLE || code === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
+      if ((code !== NO_SUCH_STATEMENT && code !== STATEMENT_EXISTS) || form === 'function') throw error;
+      if (code === STATEMENT_EXISTS) preparedConnections.add(client);
+      else preparedConnections.delete(client);
+      await runner.rollbackTransaction();
+    }
+  }
+}
+
+/** `'<uuid>'`: a tenant id as an SQL literal, only once it matched the strict canonical pattern. */
+function tenantLiteral(tenantId: string): string {
+  return `'${assertTenantId(tenantId)}'`;
+}
+
+/** The part of TypeORM's query runner that tracks an open transaction (`transactionDepth` is protected). */
+interface TransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
+ * Sends `START TRANSACTION; <statements>` as one simple-protocol query (no parameters, so the
+ * driver may send several statements at once) and leaves the runner in the state TypeORM's own
+ * startTransaction would: an entity manager call inside the work then joins this transaction
+ * instead of opening one, and commit/rollback behave as usual. Returns each statement's result.
+ */
+async function beginWith(runner: QueryRunner, statements: string): Promise<{ rows: never[] }[]> {
+  const sql = `START TRANSACTION; ${statements}`;
+  const client = (await runner.connect()) as { query: (text: string) => Promise<unknown> };
+  const state = runner as unknown as TransactionState;
+  state.isTransactionActive = true;
+  state.transactionDepth = 1;
+  runner.dataSource.logger.logQuery(sql, undefined, runner);
+  const result = await client.query(sql);
+  return (Array.isArray(result) ? result : [result]) as { rows: never[] }[];
 }
 
 /** Refuses a unit of work its tenant's status does not allow (the rules of ADR 0006). */
@@ -91,13 +177,15 @@ export function assertAccess(status: TenantLifecycleStatus | null, access: Tenan
  */
 export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: string, work: Work<T>): Promise<T> {
   const schema = tenantSchemaName(tenantId);
-  return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true), set_config('tenantry.tenant_id', $2, true)`, [
-      `${quoteIdent(schema)}, ${PLATFORM_SCHEMA}`,
-      tenantId,
-    ]);
-    return work(runner.manager);
-  });
+  const sql = `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${tenantLiteral(tenantId)}`;
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      await beginWith(runner, sql);
+      return work(runner.manager);
+    },
+    'opened',
+  );
 }
 
 /**
@@ -105,18 +193,29 @@ export async function withTenantAsPlatform<T>(dataSource: DataSource, tenantId: 
  * application's login role. For what must be found before a tenant is known, or across tenants.
  */
 export async function withPlatform<T>(dataSource: DataSource, work: Work<T>): Promise<T> {
-  return inTransaction(dataSource, async (runner) => {
-    await runner.query(`SELECT set_config('search_path', $1, true)`, [PLATFORM_SCHEMA]);
-    return work(runner.manager);
-  });
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      await beginWith(runner, `SET LOCAL search_path TO ${PLATFORM_SCHEMA}`);
+      return work(runner.manager);
+    },
+    'opened',
+  );
 }
 
-/** Opens, commits or rolls back, and always releases one pooled connection. */
-export async function inTransaction<T>(dataSource: DataSource, body: (runner: QueryRunner) => Promise<T>): Promise<T> {
+/**
+ * Opens, commits or rolls back, and always releases one pooled connection. With `'opened'` the
+ * body opens the transaction itself (beginWith, in the round trip of its first statements).
+ */
+export async function inTransaction<T>(
+  dataSource: DataSource,
+  body: (runner: QueryRunner) => Promise<T>,
+  open: 'start' | 'opened' = 'start',
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    await runner.startTransaction();
+    if (open === 'start') await runner.startTransaction();
     const result = await body(runner);
     await runner.commitTransaction();
     return result;
