@@ -8,6 +8,7 @@ const defaults = {
   maxCost: 5000,
   maxTokens: 5000,
   maxCharacters: 50_000,
+  maxSelectionFields: 200,
 };
 
 describe('effectiveLimits', () => {

@@ -56,6 +56,7 @@ export class OperationLimitOverridesInput {
   @Field(() => Int, { nullable: true }) maxCost?: number | null;
   @Field(() => Int, { nullable: true }) maxTokens?: number | null;
   @Field(() => Int, { nullable: true }) maxCharacters?: number | null;
+  @Field(() => Int, { nullable: true }) maxSelectionFields?: number | null;
 }
 
 @InputType('UpdateApiClientInput')

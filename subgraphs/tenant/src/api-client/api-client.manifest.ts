@@ -13,6 +13,7 @@ export const OPERATION_LIMIT_KEYS = [
   'maxCost',
   'maxTokens',
   'maxCharacters',
+  'maxSelectionFields',
 ] as const;
 export type OperationLimitOverrides = Partial<Record<(typeof OPERATION_LIMIT_KEYS)[number], number>>;
 

@@ -19,6 +19,7 @@ export class OperationLimitOverrides {
   @Field(() => Int, { nullable: true }) maxCost?: number;
   @Field(() => Int, { nullable: true }) maxTokens?: number;
   @Field(() => Int, { nullable: true }) maxCharacters?: number;
+  @Field(() => Int, { nullable: true }) maxSelectionFields?: number;
 }
 
 @ObjectType('PersistedOperation', { description: 'An operation a client was given; retired ones stay for history' })
