@@ -91,6 +91,7 @@ export async function startCommand(config: CliConfig, env: NodeJS.ProcessEnv): P
       IDENTITY_JWKS_URL: `http://127.0.0.1:${config.IDENTITY_PORT}/.well-known/jwks.json`,
       API_KEY_VERIFY_URL: `http://127.0.0.1:${config.IDENTITY_PORT}/internal/api-keys/verify`,
       PQ_REGISTRY_URL: `http://127.0.0.1:${config.TENANT_PORT}/internal/persisted-queries`,
+      TENANT_RESOLVE_URL: `http://127.0.0.1:${config.TENANT_PORT}/internal/tenants/resolve`,
     });
     processes.push(gateway);
     const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
