@@ -66,6 +66,9 @@ export async function startSubgraphServer<C extends BaseSubgraphContext>(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    // runMain owns SIGINT/SIGTERM: it drains this server, closes the pool and exits. Apollo's own
+    // handlers would stop the server a second time and re-raise the signal into ours.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
