@@ -2,16 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, importSigningKey, issueAccessToken, signContextToken } from '@tenantry/auth';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-  type TestUser,
-} from '@tenantry/testing';
+import { createMember, createTenant, type TestTenant, type TestUser, useStack } from '@tenantry/testing';
 
 /**
  * Issue 7: hostile requests against a production gateway, one row each, every one refused with
@@ -75,24 +66,17 @@ const json = { 'content-type': 'application/json' };
 const repeat = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join(' ');
 
 describe('hostile requests at a production gateway (issue 7)', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack({ NODE_ENV: 'production', TENANT_BASE_DOMAIN: BASE_DOMAIN });
   let tenant: TestTenant;
   let other: TestTenant;
   let owner: TestUser;
   let token: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url, { NODE_ENV: 'production', TENANT_BASE_DOMAIN: BASE_DOMAIN });
-    tenant = await createTenant(db.dataSource);
-    other = await createTenant(db.dataSource);
-    owner = await createMember(db.dataSource, tenant.id, 'owner');
-    token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    tenant = await createTenant(fixture.db.dataSource);
+    other = await createTenant(fixture.db.dataSource);
+    owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+    token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
   });
 
   /** A POSTed operation as the tenant's owner, unless `as` says otherwise. */
@@ -250,7 +234,7 @@ describe('hostile requests at a production gateway (issue 7)', () => {
     [
       "the gateway's own x-tenantry-context sent by a client (ignored: the caller stays anonymous)",
       async () => {
-        const context = await stack.contextToken({
+        const context = await fixture.stack.contextToken({
           requestId: 'forged-edge-1',
           tenantId: tenant.id,
           principal: { kind: 'user', userId: owner.id, role: 'owner' },
@@ -328,7 +312,7 @@ describe('hostile requests at a production gateway (issue 7)', () => {
   ];
 
   it('a client dripping its headers (slowloris) gets HTTP 408 and is disconnected at HEADERS_TIMEOUT_MS', async () => {
-    const gatewayUrl = new URL(await stack.addGateway({ HEADERS_TIMEOUT_MS: '1000' }));
+    const gatewayUrl = new URL(await fixture.stack.addGateway({ HEADERS_TIMEOUT_MS: '1000' }));
     const socket = net.connect(Number(gatewayUrl.port), gatewayUrl.hostname);
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
@@ -357,7 +341,7 @@ describe('hostile requests at a production gateway (issue 7)', () => {
 
   it.each(table)('%s → HTTP %s %s', async (_what, status, _label, build, code) => {
     const raw = (await build()) as Raw & { subgraph?: 'identity' };
-    const url = raw.subgraph ? stack.subgraphUrls[raw.subgraph] : stack.gatewayUrl;
+    const url = raw.subgraph ? fixture.stack.subgraphUrls[raw.subgraph] : fixture.stack.gatewayUrl;
     const answer = await send(url, raw);
 
     expect({ status: answer.status, code: answer.code }).toEqual({ status, code });

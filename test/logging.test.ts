@@ -1,17 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, importSigningKey, issueAccessToken } from '@tenantry/auth';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-  type TestUser,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, type TestTenant, type TestUser, useStack } from '@tenantry/testing';
 
 /** Any compact JWS (header.payload.signature with a JSON header): covers the context tokens the gateway signs itself. */
 const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
@@ -19,8 +8,7 @@ const JWT = /eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/;
 type LogLine = Record<string, unknown> & { msg?: string; service?: string; requestId?: string };
 
 describe('logging', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let tenant: TestTenant;
   let owner: TestUser;
   let lines: LogLine[];
@@ -28,36 +16,40 @@ describe('logging', () => {
   const ids = { read: `read-${randomUUID()}`, mutation: `mutate-${randomUUID()}`, refused: `refused-${randomUUID()}` };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    tenant = await createTenant(db.dataSource);
-    owner = await createMember(db.dataSource, tenant.id, 'owner');
+    tenant = await createTenant(fixture.db.dataSource);
+    owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
 
     // A session's worth of traffic: reads, a mutation, a refused token, direct subgraph calls.
-    const token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    const token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
     const foreign = await importSigningKey(JSON.stringify((await generateSigningJwk()).privateJwk));
     const forged = await issueAccessToken(foreign, { userId: owner.id, tenantId: tenant.id, role: 'owner' }, 300);
-    const context = await stack.contextToken({
+    const context = await fixture.stack.contextToken({
       requestId: `direct-${randomUUID()}`,
       tenantId: tenant.id,
       principal: { kind: 'user', userId: owner.id, role: 'owner' },
     });
     secrets.push(token, forged, context);
 
-    const read = await graphql(stack.gatewayUrl, '{ currentTenant { id } members { role user { email } } usageCounters { resource } }', {
-      token,
-      headers: { 'x-request-id': ids.read },
-    });
-    const mutation = await graphql(stack.gatewayUrl, 'mutation { renameTenant(input: { name: "Renamed Co" }) { name } }', {
+    const read = await graphql(
+      fixture.stack.gatewayUrl,
+      '{ currentTenant { id } members { role user { email } } usageCounters { resource } }',
+      {
+        token,
+        headers: { 'x-request-id': ids.read },
+      },
+    );
+    const mutation = await graphql(fixture.stack.gatewayUrl, 'mutation { renameTenant(input: { name: "Renamed Co" }) { name } }', {
       token,
       headers: { 'x-request-id': ids.mutation },
     });
-    const refused = await graphql(stack.gatewayUrl, '{ currentTenant { id } }', {
+    const refused = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { id } }', {
       token: forged,
       headers: { 'x-request-id': ids.refused },
     });
-    const direct = await graphql(stack.subgraphUrls.identity, '{ members { role } }', { headers: { 'x-tenantry-context': context } });
-    const directRefused = await graphql(stack.subgraphUrls.tenant, '{ currentTenant { id } }', {
+    const direct = await graphql(fixture.stack.subgraphUrls.identity, '{ members { role } }', {
+      headers: { 'x-tenantry-context': context },
+    });
+    const directRefused = await graphql(fixture.stack.subgraphUrls.tenant, '{ currentTenant { id } }', {
       headers: { 'x-tenantry-context': forged, authorization: `Bearer ${token}` },
     });
     expect([errorCodes(read), errorCodes(mutation), refused.status, errorCodes(direct), directRefused.status]).toEqual([
@@ -68,22 +60,18 @@ describe('logging', () => {
       401,
     ]);
 
-    lines = stack.logs.map((raw) => JSON.parse(raw) as LogLine);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    lines = fixture.stack.logs.map((raw) => JSON.parse(raw) as LogLine);
   });
 
   const forRequest = (requestId: string) => lines.filter((line) => line.requestId === requestId);
 
   it('every captured line is one JSON object', () => {
-    expect(stack.logs.length).toBeGreaterThan(0);
-    for (const raw of stack.logs) expect(() => JSON.parse(raw) as unknown).not.toThrow();
+    expect(fixture.stack.logs.length).toBeGreaterThan(0);
+    for (const raw of fixture.stack.logs) expect(() => JSON.parse(raw) as unknown).not.toThrow();
   });
 
   it('no line contains an access token, a context token or a Bearer header', () => {
-    const all = stack.logs.join('\n');
+    const all = fixture.stack.logs.join('\n');
     for (const secret of secrets) expect(all).not.toContain(secret);
     expect(all).not.toContain('Bearer ');
     expect(all).not.toMatch(JWT);

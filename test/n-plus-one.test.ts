@@ -1,15 +1,6 @@
 import { CONTEXT_HEADER } from '@tenantry/auth';
 import { statementCounts } from '@tenantry/tenancy';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, useStack } from '@tenantry/testing';
 
 const MEMBERS_QUERY = `{
   members(first: 100) {
@@ -29,23 +20,14 @@ async function statementsDuring(work: () => Promise<unknown>): Promise<Record<st
 }
 
 describe('a federated member list costs a constant number of SQL statements', () => {
-  let db: TestDatabase;
-  let stack: Stack;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
+  const fixture = useStack();
 
   async function tenantWithMembers(count: number) {
-    const tenant = await createTenant(db.dataSource);
-    const owner = await createMember(db.dataSource, tenant.id, 'owner');
-    for (let i = 1; i < count; i++) await createMember(db.dataSource, tenant.id, 'member');
-    const token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
-    await graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 1 }) { used } }', { token });
+    const tenant = await createTenant(fixture.db.dataSource);
+    const owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+    for (let i = 1; i < count; i++) await createMember(fixture.db.dataSource, tenant.id, 'member');
+    const token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    await graphql(fixture.stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 1 }) { used } }', { token });
     return { tenant, token };
   }
 
@@ -56,10 +38,10 @@ describe('a federated member list costs a constant number of SQL statements', ()
     let smallResult: Awaited<ReturnType<typeof graphql>> | undefined;
     let largeResult: Awaited<ReturnType<typeof graphql>> | undefined;
     const smallCounts = await statementsDuring(async () => {
-      smallResult = await graphql(stack.gatewayUrl, MEMBERS_QUERY, { token: small.token });
+      smallResult = await graphql(fixture.stack.gatewayUrl, MEMBERS_QUERY, { token: small.token });
     });
     const largeCounts = await statementsDuring(async () => {
-      largeResult = await graphql(stack.gatewayUrl, MEMBERS_QUERY, { token: large.token });
+      largeResult = await graphql(fixture.stack.gatewayUrl, MEMBERS_QUERY, { token: large.token });
     });
 
     expect(errorCodes(smallResult!)).toEqual([]);
@@ -78,19 +60,23 @@ describe('a federated member list costs a constant number of SQL statements', ()
 
   it('answers straight from the identity subgraph with every member and user, and cache-control: no-store', async () => {
     const { tenant } = await tenantWithMembers(3);
-    const owner = (await db.dataSource.query(
+    const owner = (await fixture.db.dataSource.query(
       `SELECT user_id AS "userId" FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`,
       [tenant.id],
     )) as { userId: string }[];
-    const context = await stack.contextToken({
+    const context = await fixture.stack.contextToken({
       requestId: 'n-plus-one-direct',
       tenantId: tenant.id,
       principal: { kind: 'user', userId: owner[0]!.userId, role: 'owner' },
     });
 
-    const result = await graphql(stack.subgraphUrls.identity, '{ members(first: 100) { role status user { id email } tenant { id } } }', {
-      headers: { [CONTEXT_HEADER]: context },
-    });
+    const result = await graphql(
+      fixture.stack.subgraphUrls.identity,
+      '{ members(first: 100) { role status user { id email } tenant { id } } }',
+      {
+        headers: { [CONTEXT_HEADER]: context },
+      },
+    );
 
     expect(errorCodes(result)).toEqual([]);
     expect(result.headers.get('cache-control')).toBe('no-store');

@@ -1,28 +1,12 @@
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, useStack } from '@tenantry/testing';
 
 describe('operation limits at the gateway', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let token: string;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    const tenant = await createTenant(db.dataSource);
-    const owner = await createMember(db.dataSource, tenant.id, 'owner');
-    token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    const tenant = await createTenant(fixture.db.dataSource);
+    const owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+    token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
   });
 
   it.each([
@@ -38,7 +22,7 @@ describe('operation limits at the gateway', () => {
     ['tokens', `{ currentTenant { id ${'name '.repeat(6000)} } }`],
     ['characters', `{ currentTenant { id } } # ${'x'.repeat(60_000)}`],
   ])('refuses a document over the %s limit with HTTP 400 OPERATION_NOT_ALLOWED, naming the limit', async (limit, query) => {
-    const res = await graphql(stack.gatewayUrl, query, { token });
+    const res = await graphql(fixture.stack.gatewayUrl, query, { token });
 
     expect(res.status).toBe(400);
     expect(errorCodes(res)).toEqual(['OPERATION_NOT_ALLOWED']);
@@ -49,7 +33,7 @@ describe('operation limits at the gateway', () => {
   });
 
   it('refuses batched requests', async () => {
-    const res = await fetch(stack.gatewayUrl, {
+    const res = await fetch(fixture.stack.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]),
@@ -61,8 +45,8 @@ describe('operation limits at the gateway', () => {
   });
 
   it('still answers ordinary queries, and a syntax error is BAD_USER_INPUT', async () => {
-    const ok = await graphql(stack.gatewayUrl, '{ currentTenant { id } members(first: 20) { role user { email } } }', { token });
-    const broken = await graphql(stack.gatewayUrl, '{ currentTenant { id ', { token });
+    const ok = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { id } members(first: 20) { role user { email } } }', { token });
+    const broken = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { id ', { token });
 
     expect(errorCodes(ok)).toEqual([]);
     expect(broken.status).toBe(400);

@@ -18,16 +18,7 @@ import {
 } from 'graphql';
 import { API_KEY_SCOPES, allows, fieldEntry, loadPermissionMatrix, type Principal, type Subject } from '@tenantry/auth';
 import { loadPlanCatalog } from '@tenantry/plans';
-import {
-  createMember,
-  createStaff,
-  createTenant,
-  createTestDatabase,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-} from '@tenantry/testing';
+import { createMember, createStaff, createTenant, graphql, type Stack, type TestDatabase, useStack } from '@tenantry/testing';
 
 /**
  * Runs every operation of the supergraph as every kind of caller and checks that graphql-shield
@@ -209,15 +200,12 @@ interface Caller {
 }
 
 describe('the permission matrix, proven against the running supergraph', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   const callers: Caller[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    const tenant = await createTenant(db.dataSource, { plan: 'enterprise' });
-    const free = await createTenant(db.dataSource, { plan: 'free' });
+    const tenant = await createTenant(fixture.db.dataSource, { plan: 'enterprise' });
+    const free = await createTenant(fixture.db.dataSource, { plan: 'free' });
     const member = (principal: Principal, hasTenant: boolean, plan = 'enterprise'): Subject => ({
       principal,
       hasTenant,
@@ -227,34 +215,39 @@ describe('the permission matrix, proven against the running supergraph', () => {
     callers.push({ label: 'anonymous', headers: {}, subject: member({ kind: 'anonymous' }, false) });
     for (const role of ['viewer', 'member', 'manager', 'admin', 'owner'] as const) {
       // The member signs in for real, so that there is a session of theirs to read (Session is `self`).
-      const user = role === 'member' ? await signedUp(stack, db, tenant.id) : await createMember(db.dataSource, tenant.id, role);
+      const user =
+        role === 'member'
+          ? await signedUp(fixture.stack, fixture.db, tenant.id)
+          : await createMember(fixture.db.dataSource, tenant.id, role);
       const token =
         role === 'member'
-          ? await signIn(stack, user.email, tenant.id)
-          : await stack.token({ userId: user.id, tenantId: tenant.id, role, plan: 'enterprise' });
+          ? await signIn(fixture.stack, user.email, tenant.id)
+          : await fixture.stack.token({ userId: user.id, tenantId: tenant.id, role, plan: 'enterprise' });
       callers.push({
         label: role,
         headers: { authorization: `Bearer ${token}` },
         subject: member({ kind: 'user', userId: user.id, role }, true),
       });
     }
-    const freeOwner = await createMember(db.dataSource, free.id, 'owner');
+    const freeOwner = await createMember(fixture.db.dataSource, free.id, 'owner');
     callers.push({
       label: 'owner on the free plan',
-      headers: { authorization: `Bearer ${await stack.token({ userId: freeOwner.id, tenantId: free.id, role: 'owner', plan: 'free' })}` },
+      headers: {
+        authorization: `Bearer ${await fixture.stack.token({ userId: freeOwner.id, tenantId: free.id, role: 'owner', plan: 'free' })}`,
+      },
       subject: member({ kind: 'user', userId: freeOwner.id, role: 'owner' }, true, 'free'),
     });
     for (const platformRole of ['support', 'platform_admin'] as const) {
-      const staff = await createStaff(db.dataSource, platformRole);
+      const staff = await createStaff(fixture.db.dataSource, platformRole);
       callers.push({
         label: `staff ${platformRole}`,
-        headers: { authorization: `Bearer ${await stack.token({ userId: staff.id, platformRole })}` },
+        headers: { authorization: `Bearer ${await fixture.stack.token({ userId: staff.id, platformRole })}` },
         subject: member({ kind: 'user', userId: staff.id, platformRole }, false),
       });
     }
     const admin = callers.find((c) => c.label === 'admin')!;
     const created = await graphql<{ createApiKey: { key: string; apiKey: { id: string } } }>(
-      stack.gatewayUrl,
+      fixture.stack.gatewayUrl,
       'mutation ($scopes: [String!]!) { createApiKey(input: { name: "matrix", scopes: $scopes }) { key apiKey { id } } }',
       { headers: admin.headers, variables: { scopes: [...API_KEY_SCOPES] } },
     );
@@ -263,10 +256,6 @@ describe('the permission matrix, proven against the running supergraph', () => {
       headers: { authorization: `ApiKey ${created.body.data!.createApiKey.key}` },
       subject: member({ kind: 'api_key', keyId: created.body.data!.createApiKey.apiKey.id, scopes: [...API_KEY_SCOPES] }, true),
     });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
   });
 
   const rootFields = [
@@ -331,7 +320,9 @@ describe('the permission matrix, proven against the running supergraph', () => {
           for (const caller of callers) {
             const path = [matrix.operations[reach.root]!, ...reach.via.map((v) => fieldEntry(matrix, v.split('.')[0]!, v.split('.')[1]!)!)];
             if (!path.every((e) => allows(e, caller.subject))) continue;
-            const res = await graphql<Record<string, unknown>>(stack.gatewayUrl, reach.query(selection), { headers: caller.headers });
+            const res = await graphql<Record<string, unknown>>(fixture.stack.gatewayUrl, reach.query(selection), {
+              headers: caller.headers,
+            });
             const denied = new Set<unknown>();
             for (const error of res.body.errors ?? []) {
               if (typeof error.extensions?.requirement !== 'string' || error.path?.[error.path.length - 1] !== field.name) continue;
@@ -365,7 +356,7 @@ describe('the permission matrix, proven against the running supergraph', () => {
       const entry = matrix.operations[`${type}.${field.name}`]!;
       const { query, variables } = operationFor(kind, field);
       for (const caller of callers) {
-        const res = await graphql(stack.gatewayUrl, query, { headers: caller.headers, variables });
+        const res = await graphql(fixture.stack.gatewayUrl, query, { headers: caller.headers, variables });
         const denial = (res.body.errors ?? []).find((e) => e.path?.[0] === field.name && typeof e.extensions?.requirement === 'string');
         const expected = allows(entry, caller.subject);
         if (expected === Boolean(denial)) {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createMember, createTenant, createTestDatabase, startStack, type Stack, type TestDatabase } from '@tenantry/testing';
+import { createMember, createTenant, useStack } from '@tenantry/testing';
 
 /** A query no earlier run registered (the comment makes its hash unique). */
 function uniqueQuery() {
@@ -24,28 +24,21 @@ async function send(url: string, token: string, { query, hash }: { query: string
 
 function suite(name: string, env: () => Record<string, string>) {
   describe(name, () => {
-    let db: TestDatabase;
-    let stack: Stack;
+    const fixture = useStack(env());
     let token: string;
     let slug: string;
     beforeAll(async () => {
-      db = await createTestDatabase();
-      stack = await startStack(db.url, env());
-      const tenant = await createTenant(db.dataSource);
-      const owner = await createMember(db.dataSource, tenant.id, 'owner');
-      token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+      const tenant = await createTenant(fixture.db.dataSource);
+      const owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+      token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
       slug = tenant.slug;
-    });
-    afterAll(async () => {
-      await stack?.stop();
-      await db?.drop();
     });
 
     it('asks for the query once, then runs it by hash (on another replica too when they share Redis)', async () => {
-      const second = env().REDIS_URL ? await stack.addGateway() : stack.gatewayUrl;
+      const second = env().REDIS_URL ? await fixture.stack.addGateway() : fixture.stack.gatewayUrl;
       const operation = uniqueQuery();
       const unknown = await send(second, token, operation, false);
-      const registered = await send(stack.gatewayUrl, token, operation, true);
+      const registered = await send(fixture.stack.gatewayUrl, token, operation, true);
       const byHash = await send(second, token, operation, false);
 
       expect(unknown.body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);

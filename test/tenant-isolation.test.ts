@@ -9,12 +9,11 @@ import {
   createTestDatabase,
   errorCodes,
   graphql,
-  startStack,
   type GraphQLResponse,
-  type Stack,
   type TestDatabase,
   type TestTenant,
   type TestUser,
+  useStack,
 } from '@tenantry/testing';
 
 /** PostgreSQL's insufficient_privilege: what a tenant role gets for anything not its own. */
@@ -318,8 +317,7 @@ describe('tenant isolation', () => {
   });
 
   describe('through the stack', () => {
-    let db: TestDatabase;
-    let stack: Stack;
+    const fixture = useStack();
     let a: TestTenant;
     let b: TestTenant;
     let ownerOfA: TestUser;
@@ -330,22 +328,16 @@ describe('tenant isolation', () => {
     let tokenOfA: string;
     let tokenOfB: string;
     beforeAll(async () => {
-      db = await createTestDatabase();
-      stack = await startStack(db.url);
-      a = await createTenant(db.dataSource, { plan: 'enterprise' });
-      b = await createTenant(db.dataSource, { plan: 'enterprise' });
-      ownerOfA = await createMember(db.dataSource, a.id, 'owner');
-      viewerOfA = await createMember(db.dataSource, a.id, 'viewer');
-      ownerOfB = await createMember(db.dataSource, b.id, 'owner');
-      onlyInB = await createMember(db.dataSource, b.id, 'member');
-      inBoth = await createMember(db.dataSource, a.id, 'member');
-      await createMember(db.dataSource, b.id, 'admin', inBoth.email);
-      tokenOfA = await stack.token({ userId: ownerOfA.id, tenantId: a.id, role: 'owner' });
-      tokenOfB = await stack.token({ userId: ownerOfB.id, tenantId: b.id, role: 'owner' });
-    });
-    afterAll(async () => {
-      await stack?.stop();
-      await db?.drop();
+      a = await createTenant(fixture.db.dataSource, { plan: 'enterprise' });
+      b = await createTenant(fixture.db.dataSource, { plan: 'enterprise' });
+      ownerOfA = await createMember(fixture.db.dataSource, a.id, 'owner');
+      viewerOfA = await createMember(fixture.db.dataSource, a.id, 'viewer');
+      ownerOfB = await createMember(fixture.db.dataSource, b.id, 'owner');
+      onlyInB = await createMember(fixture.db.dataSource, b.id, 'member');
+      inBoth = await createMember(fixture.db.dataSource, a.id, 'member');
+      await createMember(fixture.db.dataSource, b.id, 'admin', inBoth.email);
+      tokenOfA = await fixture.stack.token({ userId: ownerOfA.id, tenantId: a.id, role: 'owner' });
+      tokenOfB = await fixture.stack.token({ userId: ownerOfB.id, tenantId: b.id, role: 'owner' });
     });
 
     const RECORD_USAGE = 'mutation ($resource: String!) { recordUsage(input: { resource: $resource, amount: 3 }) { resource used } }';
@@ -375,25 +367,27 @@ describe('tenant isolation', () => {
       });
 
       it('withTenant answers NOT_FOUND for a well-formed id of a tenant that does not exist', async () => {
-        const schemasBefore = await count(db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
+        const schemasBefore = await count(fixture.db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
         let workRan = false;
 
         const failure = await failureOf(
-          withTenant(db.dataSource, randomUUID(), async () => {
+          withTenant(fixture.db.dataSource, randomUUID(), async () => {
             workRan = true;
           }),
         );
 
         expect(failure.code).toBe('NOT_FOUND');
         expect(workRan).toBe(false);
-        expect(await count(db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`)).toBe(schemasBefore);
+        expect(await count(fixture.db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`)).toBe(
+          schemasBefore,
+        );
       });
 
       it.each(HOSTILE_TENANT_IDS.filter(([, value]) => sendableAsHeader(value)))(
         'the gateway refuses X-Tenant-Id %s with HTTP 403 FORBIDDEN',
         async (_label, hostile) => {
-          const anonymous = await postWithTenantHeader(stack.gatewayUrl, hostile, '{ currentTenant { id slug } }');
-          const ownerOfAnother = await postWithTenantHeader(stack.gatewayUrl, hostile, '{ currentTenant { id slug } }', tokenOfA);
+          const anonymous = await postWithTenantHeader(fixture.stack.gatewayUrl, hostile, '{ currentTenant { id slug } }');
+          const ownerOfAnother = await postWithTenantHeader(fixture.stack.gatewayUrl, hostile, '{ currentTenant { id slug } }', tokenOfA);
 
           for (const res of [anonymous, ownerOfAnother]) {
             expect({ status: res.status, codes: errorCodes(res), data: res.body.data ?? null }).toEqual({
@@ -406,7 +400,7 @@ describe('tenant isolation', () => {
       );
 
       it('the gateway refuses X-Tenant-Id naming a tenant that does not exist with HTTP 403 FORBIDDEN', async () => {
-        const res = await postWithTenantHeader(stack.gatewayUrl, randomUUID(), '{ currentTenant { id slug } }', tokenOfA);
+        const res = await postWithTenantHeader(fixture.stack.gatewayUrl, randomUUID(), '{ currentTenant { id slug } }', tokenOfA);
 
         expect({ status: res.status, codes: errorCodes(res), data: res.body.data ?? null }).toEqual({
           status: 403,
@@ -416,15 +410,15 @@ describe('tenant isolation', () => {
       });
 
       it('createTenant refuses hostile slugs with BAD_USER_INPUT and creates nothing', async () => {
-        const staff = await createStaff(db.dataSource, 'platform_admin');
-        const token = await stack.token({ userId: staff.id, platformRole: 'platform_admin' });
-        const tenantsBefore = await count(db.dataSource, 'SELECT count(*) AS n FROM platform.tenants');
-        const schemasBefore = await count(db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
+        const staff = await createStaff(fixture.db.dataSource, 'platform_admin');
+        const token = await fixture.stack.token({ userId: staff.id, platformRole: 'platform_admin' });
+        const tenantsBefore = await count(fixture.db.dataSource, 'SELECT count(*) AS n FROM platform.tenants');
+        const schemasBefore = await count(fixture.db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
 
         const outcomes = await Promise.all(
           HOSTILE_SLUGS.map(async ([label, slug]) => {
             const res = await graphql(
-              stack.gatewayUrl,
+              fixture.stack.gatewayUrl,
               'mutation ($slug: String!) { createTenant(input: { slug: $slug, name: "Hostile" }) { id } }',
               {
                 token,
@@ -436,19 +430,21 @@ describe('tenant isolation', () => {
         );
 
         expect(outcomes).toEqual(HOSTILE_SLUGS.map(([label]) => ({ label, codes: ['BAD_USER_INPUT'], data: null })));
-        expect(await count(db.dataSource, 'SELECT count(*) AS n FROM platform.tenants')).toBe(tenantsBefore);
-        expect(await count(db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`)).toBe(schemasBefore);
-        expect(await count(db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'platform'`)).toBe(1);
+        expect(await count(fixture.db.dataSource, 'SELECT count(*) AS n FROM platform.tenants')).toBe(tenantsBefore);
+        expect(await count(fixture.db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`)).toBe(
+          schemasBefore,
+        );
+        expect(await count(fixture.db.dataSource, `SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'platform'`)).toBe(1);
       });
     });
 
     describe('federation references', () => {
       const contextFor = (tenant: TestTenant, user: TestUser) =>
-        stack.contextToken({ requestId: 'r-1', tenantId: tenant.id, principal: { kind: 'user', userId: user.id, role: 'owner' } });
+        fixture.stack.contextToken({ requestId: 'r-1', tenantId: tenant.id, principal: { kind: 'user', userId: user.id, role: 'owner' } });
 
       async function entities(subgraph: 'tenant' | 'usage' | 'identity', selection: string, representations: object[]) {
         const res = await graphql(
-          stack.subgraphUrls[subgraph],
+          fixture.stack.subgraphUrls[subgraph],
           `query ($representations: [_Any!]!) { _entities(representations: $representations) { ${selection} } }`,
           { headers: { 'x-tenantry-context': await contextFor(a, ownerOfA) }, variables: { representations } },
         );
@@ -466,8 +462,8 @@ describe('tenant isolation', () => {
 
       it("the usage subgraph resolves another tenant's Tenant.usage to null, exactly like one that does not exist", async () => {
         const recorded = await Promise.all([
-          graphql(stack.gatewayUrl, RECORD_USAGE, { token: tokenOfA, variables: { resource: 'reference_calls_a' } }),
-          graphql(stack.gatewayUrl, RECORD_USAGE, { token: tokenOfB, variables: { resource: 'reference_calls_b' } }),
+          graphql(fixture.stack.gatewayUrl, RECORD_USAGE, { token: tokenOfA, variables: { resource: 'reference_calls_a' } }),
+          graphql(fixture.stack.gatewayUrl, RECORD_USAGE, { token: tokenOfB, variables: { resource: 'reference_calls_b' } }),
         ]);
         expect(recorded.map(errorCodes)).toEqual([[], []]);
         const tenant = (id: string) => ({ __typename: 'Tenant', id });
@@ -496,7 +492,7 @@ describe('tenant isolation', () => {
     describe('the gateway', () => {
       it('refuses an owner of A asking for B with X-Tenant-Id, and returns nothing of B', async () => {
         const res = await graphql(
-          stack.gatewayUrl,
+          fixture.stack.gatewayUrl,
           '{ currentTenant { id slug name } members { user { id email } } usageCounters { resource } }',
           {
             token: tokenOfA,
@@ -515,7 +511,7 @@ describe('tenant isolation', () => {
 
       it("lists only A's people as A's members, with their role in A", async () => {
         const res = await graphql<{ members: { role: string; user: { id: string } | null; tenant: { id: string } }[] }>(
-          stack.gatewayUrl,
+          fixture.stack.gatewayUrl,
           '{ members { role user { id email } tenant { id } } }',
           { token: tokenOfA },
         );
@@ -533,12 +529,12 @@ describe('tenant isolation', () => {
       });
 
       it("never shows B's audit events in A's audit trail", async () => {
-        const recordedInA = await graphql(stack.gatewayUrl, RECORD_USAGE, {
+        const recordedInA = await graphql(fixture.stack.gatewayUrl, RECORD_USAGE, {
           token: tokenOfA,
           variables: { resource: 'audit_calls_a' },
           headers: { 'x-request-id': 'isolation-request-a' },
         });
-        const recordedInB = await graphql(stack.gatewayUrl, RECORD_USAGE, {
+        const recordedInB = await graphql(fixture.stack.gatewayUrl, RECORD_USAGE, {
           token: tokenOfB,
           variables: { resource: 'audit_calls_b' },
           headers: { 'x-request-id': 'isolation-request-b' },
@@ -547,7 +543,9 @@ describe('tenant isolation', () => {
 
         const res = await graphql<{
           auditEvents: { edges: { node: { action: string; actorId: string; resourceId: string; requestId: string } }[] };
-        }>(stack.gatewayUrl, '{ auditEvents(first: 100) { edges { node { action actorId resourceId requestId } } } }', { token: tokenOfA });
+        }>(fixture.stack.gatewayUrl, '{ auditEvents(first: 100) { edges { node { action actorId resourceId requestId } } } }', {
+          token: tokenOfA,
+        });
 
         expect(errorCodes(res)).toEqual([]);
         const events = res.body.data!.auditEvents.edges.map((e) => e.node);

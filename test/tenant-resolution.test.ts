@@ -1,18 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type GraphQLResponse,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, type GraphQLResponse, type TestTenant, useStack } from '@tenantry/testing';
 
 const BASE_DOMAIN = 'tenants.test';
 const PASSWORD = 'plum-kettle-orbit-42';
@@ -94,46 +83,39 @@ const refusal = (res: GraphQLResponse<unknown>) => ({
 });
 
 describe('tenant resolution at the gateway', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack({
+    TENANT_BASE_DOMAIN: BASE_DOMAIN,
+    TENANT_CUSTOM_DOMAINS: 'true',
+    TENANT_PUBLIC_HOSTS: `api.${BASE_DOMAIN}`,
+  });
   let first: TestTenant;
   let second: TestTenant;
   let email: string;
   let tokenOfFirst: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url, {
-      TENANT_BASE_DOMAIN: BASE_DOMAIN,
-      TENANT_CUSTOM_DOMAINS: 'true',
-      TENANT_PUBLIC_HOSTS: `api.${BASE_DOMAIN}`,
-    });
     // A person whose oldest membership is `first` (signed up with it) and who also belongs to `second`.
     email = `resolver-${randomUUID().slice(0, 8)}@example.test`;
     const firstSlug = `first-${randomUUID().slice(0, 8)}`;
-    const signUp = await graphql(stack.gatewayUrl, SIGN_UP, {
+    const signUp = await graphql(fixture.stack.gatewayUrl, SIGN_UP, {
       variables: { input: { email, password: PASSWORD, displayName: 'Pat', organisation: { name: 'First', slug: firstSlug } } },
     });
     expect(errorCodes(signUp)).toEqual([]);
-    const [row] = (await db.dataSource.query(`SELECT id FROM platform.tenants WHERE slug = $1`, [firstSlug])) as { id: string }[];
+    const [row] = (await fixture.db.dataSource.query(`SELECT id FROM platform.tenants WHERE slug = $1`, [firstSlug])) as { id: string }[];
     first = { id: row!.id, slug: firstSlug };
-    second = await createTenant(db.dataSource);
-    await createMember(db.dataSource, second.id, 'member', email);
-    const owner = await createMember(db.dataSource, first.id, 'admin');
-    tokenOfFirst = await stack.token({ userId: owner.id, tenantId: first.id, role: 'admin' });
-    await db.dataSource.query(
+    second = await createTenant(fixture.db.dataSource);
+    await createMember(fixture.db.dataSource, second.id, 'member', email);
+    const owner = await createMember(fixture.db.dataSource, first.id, 'admin');
+    tokenOfFirst = await fixture.stack.token({ userId: owner.id, tenantId: first.id, role: 'admin' });
+    await fixture.db.dataSource.query(
       `INSERT INTO platform.tenant_domains (domain, tenant_id, verification_token, verified_at) VALUES
          ('login.second.example', $1, $2, now()), ('pending.second.example', $1, $2, NULL)`,
       [second.id, 'v'.repeat(32)],
     );
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
 
   const signIn = (options: Parameters<typeof postAs>[2] & { tenantId?: string } = {}) =>
-    postAs<SignIn>(stack.gatewayUrl, SIGN_IN, {
+    postAs<SignIn>(fixture.stack.gatewayUrl, SIGN_IN, {
       ...options,
       variables: { input: { email, password: PASSWORD, ...(options.tenantId ? { tenantId: options.tenantId } : {}) } },
     });
@@ -173,7 +155,7 @@ describe('tenant resolution at the gateway', () => {
     });
 
     it('a tenant the person does not belong to is refused after the password, as with tenantId', async () => {
-      const stranger = await createTenant(db.dataSource);
+      const stranger = await createTenant(fixture.db.dataSource);
       const res = await signIn({ headers: { 'x-tenant-slug': stranger.slug } });
       expect(errorCodes(res)).toEqual(['FORBIDDEN']);
       expect(res.body.errors?.[0]?.extensions?.reason).toBe('NOT_A_MEMBER');
@@ -197,8 +179,8 @@ describe('tenant resolution at the gateway', () => {
     });
 
     it('a purged tenant no longer resolves by slug', async () => {
-      const gone = await createTenant(db.dataSource);
-      await db.dataSource.query(`UPDATE platform.tenants SET status = 'purged' WHERE id = $1`, [gone.id]);
+      const gone = await createTenant(fixture.db.dataSource);
+      await fixture.db.dataSource.query(`UPDATE platform.tenants SET status = 'purged' WHERE id = $1`, [gone.id]);
       expect(refusal(await signIn({ headers: { 'x-tenant-slug': gone.slug } }))).toEqual(
         expect.objectContaining({ status: 404, codes: ['NOT_FOUND'] }),
       );
@@ -208,7 +190,7 @@ describe('tenant resolution at the gateway', () => {
   describe('probing for slugs', () => {
     it("spends the prober's per-IP budget: past it, even an unknown slug is HTTP 429 RATE_LIMITED", async () => {
       // 60 an hour with a 60-second burst: a bucket of one request.
-      const gatewayUrl = await stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
+      const gatewayUrl = await fixture.stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
       const probe = (slug: string) => postAs(gatewayUrl, '{ __typename }', { headers: { 'x-tenant-slug': slug } });
 
       expect(refusal(await probe(`probe-${randomUUID().slice(0, 8)}`))).toEqual(expect.objectContaining({ status: 404 }));
@@ -218,7 +200,7 @@ describe('tenant resolution at the gateway', () => {
     });
 
     it("anonymous requests naming a tenant spend their own per-IP budget, never the tenant's", async () => {
-      const gatewayUrl = await stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
+      const gatewayUrl = await fixture.stack.addGateway({ RATE_LIMIT_ENABLED: 'true', RATE_LIMIT_ANONYMOUS_PER_HOUR: '60' });
       const anonymous = () => postAs(gatewayUrl, '{ __typename }', { headers: { 'x-tenant-slug': first.slug } });
 
       expect((await anonymous()).status).toBe(200);
@@ -236,12 +218,12 @@ describe('tenant resolution at the gateway', () => {
       ['Host', () => ({ host: 'login.second.example' })],
       ['X-Tenant-Id', () => ({ headers: { 'x-tenant-id': second.id } })],
     ])('an access token for one tenant with %s naming another is HTTP 403 FORBIDDEN naming it', async (header, options) => {
-      const res = await postAs(stack.gatewayUrl, CURRENT, { ...options(), token: tokenOfFirst });
+      const res = await postAs(fixture.stack.gatewayUrl, CURRENT, { ...options(), token: tokenOfFirst });
       expect(refusal(res)).toEqual({ status: 403, codes: ['FORBIDDEN'], header, data: null });
     });
 
     it('an access token with the slug and subdomain of its own tenant is served', async () => {
-      const res = await postAs<{ currentTenant: { id: string } }>(stack.gatewayUrl, CURRENT, {
+      const res = await postAs<{ currentTenant: { id: string } }>(fixture.stack.gatewayUrl, CURRENT, {
         token: tokenOfFirst,
         host: `${first.slug}.${BASE_DOMAIN}`,
         headers: { 'x-tenant-slug': first.slug, 'x-tenant-id': first.id },
@@ -260,7 +242,7 @@ describe('tenant resolution at the gateway', () => {
   });
 
   describe('the tenant subgraph answers resolution only to the gateway', () => {
-    const resolveUrl = () => stack.subgraphUrls.tenant.replace(/\/graphql$/, '/internal/tenants/resolve');
+    const resolveUrl = () => fixture.stack.subgraphUrls.tenant.replace(/\/graphql$/, '/internal/tenants/resolve');
     const ask = (headers: Record<string, string>) =>
       fetch(resolveUrl(), {
         method: 'POST',
@@ -278,7 +260,7 @@ describe('tenant resolution at the gateway', () => {
     });
 
     it('with the gateway context it answers the id, and 404 for an unverified domain', async () => {
-      const context = await stack.contextToken({ requestId: 'resolve-check-1', principal: { kind: 'anonymous' } });
+      const context = await fixture.stack.contextToken({ requestId: 'resolve-check-1', principal: { kind: 'anonymous' } });
       const res = await ask({ 'x-tenantry-context': context });
       expect(await res.json()).toEqual({ tenantId: second.id });
       const pending = await fetch(resolveUrl(), {
@@ -292,17 +274,17 @@ describe('tenant resolution at the gateway', () => {
 
   describe('the resolution cache', () => {
     it('answers a repeated slug without a round trip, and a renamed slug or a lost domain stops resolving within the TTL', async () => {
-      const hop = await recordingHop(stack.subgraphUrls.tenant);
+      const hop = await recordingHop(fixture.stack.subgraphUrls.tenant);
       try {
-        const gatewayUrl = await stack.addGateway({
+        const gatewayUrl = await fixture.stack.addGateway({
           TENANT_BASE_DOMAIN: BASE_DOMAIN,
           TENANT_CUSTOM_DOMAINS: 'true',
           TENANT_RESOLVE_URL: `${hop.url}/internal/tenants/resolve`,
           TENANT_RESOLUTION_CACHE_SECONDS: '2',
           TENANT_RESOLUTION_NEGATIVE_CACHE_SECONDS: '1',
         });
-        const moving = await createTenant(db.dataSource);
-        await db.dataSource.query(
+        const moving = await createTenant(fixture.db.dataSource);
+        await fixture.db.dataSource.query(
           `INSERT INTO platform.tenant_domains (domain, tenant_id, verification_token, verified_at) VALUES ('app.moving.example', $1, $2, now())`,
           [moving.id, 'w'.repeat(32)],
         );
@@ -321,8 +303,8 @@ describe('tenant resolution at the gateway', () => {
         expect(lookups()).toBe(3);
 
         const renamed = `renamed-${randomUUID().slice(0, 8)}`;
-        await db.dataSource.query(`UPDATE platform.tenants SET slug = $2 WHERE id = $1`, [moving.id, renamed]);
-        await db.dataSource.query(`UPDATE platform.tenant_domains SET verified_at = NULL WHERE domain = 'app.moving.example'`);
+        await fixture.db.dataSource.query(`UPDATE platform.tenants SET slug = $2 WHERE id = $1`, [moving.id, renamed]);
+        await fixture.db.dataSource.query(`UPDATE platform.tenant_domains SET verified_at = NULL WHERE domain = 'app.moving.example'`);
         // Within the TTL the cached answers still stand; after it, the old slug and the domain are gone.
         expect(errorCodes(await bySlug(moving.slug))).toEqual(['UNAUTHENTICATED']);
         await new Promise((resolve) => setTimeout(resolve, 2_100));
@@ -339,10 +321,10 @@ describe('tenant resolution at the gateway', () => {
 
   describe('headers subgraphs receive', () => {
     it('are set by the gateway only: a client-sent context or tenant headers never reach a subgraph', async () => {
-      const hop = await recordingHop(stack.subgraphUrls.tenant);
+      const hop = await recordingHop(fixture.stack.subgraphUrls.tenant);
       try {
-        const gatewayUrl = await stack.addGateway({ TENANT_SUBGRAPH_URL: `${hop.url}/graphql` });
-        const forged = await stack.contextToken({
+        const gatewayUrl = await fixture.stack.addGateway({ TENANT_SUBGRAPH_URL: `${hop.url}/graphql` });
+        const forged = await fixture.stack.contextToken({
           requestId: 'forged-ctx-1',
           tenantId: second.id,
           principal: { kind: 'user', userId: randomUUID(), role: 'owner' },

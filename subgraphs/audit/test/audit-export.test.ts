@@ -4,17 +4,7 @@ import { importJWK, jwtVerify } from 'jose';
 import { appendAuditEvent, chainHash, type ChainedEventContent } from '@tenantry/audit-writer';
 import type { Principal } from '@tenantry/auth';
 import { tenantSchemaName, withTenant } from '@tenantry/tenancy';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, type TestTenant, useStack } from '@tenantry/testing';
 
 const EXPORT = `query Export($from: String, $to: String, $format: AuditExportFormat) {
   exportAuditEvents(from: $from, to: $to, format: $format) {
@@ -38,20 +28,17 @@ interface Export {
 }
 
 describe('exporting the audit trail', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let tenant: TestTenant;
   let token: string;
   const actor: Principal = { kind: 'user', userId: randomUUID(), role: 'admin' };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    tenant = await createTenant(db.dataSource, { plan: 'enterprise' });
-    const admin = await createMember(db.dataSource, tenant.id, 'admin');
-    token = await stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
+    tenant = await createTenant(fixture.db.dataSource, { plan: 'enterprise' });
+    const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+    token = await fixture.stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
     for (let i = 1; i <= 12; i++) {
-      await withTenant(db.dataSource, tenant.id, (m) =>
+      await withTenant(fixture.db.dataSource, tenant.id, (m) =>
         appendAuditEvent(m, {
           action: 'widget.updated',
           actor,
@@ -62,13 +49,9 @@ describe('exporting the audit trail', () => {
       );
     }
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
 
   async function exportRange(variables: Record<string, unknown>): Promise<Export> {
-    const res = await graphql<{ exportAuditEvents: Export }>(stack.gatewayUrl, EXPORT, { token, variables });
+    const res = await graphql<{ exportAuditEvents: Export }>(fixture.stack.gatewayUrl, EXPORT, { token, variables });
     expect(errorCodes(res)).toEqual([]);
     return res.body.data!.exportAuditEvents;
   }
@@ -98,7 +81,7 @@ describe('exporting the audit trail', () => {
     }
     expect(previous).toBe(exported.lastHash);
     expect(createHash('sha256').update(exported.document).digest('hex')).toBe(exported.documentHash);
-    const key = await graphql<{ auditSigningKey: Record<string, string> }>(stack.gatewayUrl, '{ auditSigningKey }', { token });
+    const key = await graphql<{ auditSigningKey: Record<string, string> }>(fixture.stack.gatewayUrl, '{ auditSigningKey }', { token });
     const { payload } = await jwtVerify(exported.proof, await importJWK(key.body.data!.auditSigningKey as unknown as JWK, 'EdDSA'));
     expect(payload).toMatchObject({
       tid: tenant.id,
@@ -125,7 +108,7 @@ describe('exporting the audit trail', () => {
 
   it('says in the export when the range is broken', async () => {
     const schema = `"${tenantSchemaName(tenant.id)}"`;
-    await db.dataSource.transaction(async (m) => {
+    await fixture.db.dataSource.transaction(async (m) => {
       await m.query(`ALTER TABLE ${schema}.audit_events DISABLE TRIGGER USER`);
       await m.query(`UPDATE ${schema}.audit_events SET resource_id = 'edited' WHERE seq = 11`);
       await m.query(`ALTER TABLE ${schema}.audit_events ENABLE TRIGGER USER`);
@@ -137,7 +120,7 @@ describe('exporting the audit trail', () => {
   });
 
   it('refuses a range larger than one export with BAD_USER_INPUT', async () => {
-    const res = await graphql(stack.gatewayUrl, EXPORT, { token, variables: { from: '1', to: '20000' } });
+    const res = await graphql(fixture.stack.gatewayUrl, EXPORT, { token, variables: { from: '1', to: '20000' } });
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
   });
 });

@@ -2,17 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, type AuditEventInput } from '@tenantry/audit-writer';
 import type { Principal } from '@tenantry/auth';
 import { withTenant } from '@tenantry/tenancy';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, type TestTenant, useStack } from '@tenantry/testing';
 
 const SEARCH = `query Search($first: Int, $after: String, $filter: AuditEventFilter) {
   auditEvents(first: $first, after: $after, filter: $filter) {
@@ -36,35 +26,28 @@ interface Page {
 }
 
 describe('searching the audit trail', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let tenant: TestTenant;
   let token: string;
   const alice: Principal = { kind: 'user', userId: randomUUID(), role: 'admin' };
   const bob: Principal = { kind: 'user', userId: randomUUID(), role: 'member' };
 
   const append = (event: Omit<AuditEventInput, 'actor'> & { actor?: Principal }) =>
-    withTenant(db.dataSource, tenant.id, (m) => appendAuditEvent(m, { actor: alice, ...event }));
+    withTenant(fixture.db.dataSource, tenant.id, (m) => appendAuditEvent(m, { actor: alice, ...event }));
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    tenant = await createTenant(db.dataSource, { plan: 'enterprise' });
-    const admin = await createMember(db.dataSource, tenant.id, 'admin');
-    token = await stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
+    tenant = await createTenant(fixture.db.dataSource, { plan: 'enterprise' });
+    const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+    token = await fixture.stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
     await append({ action: 'member.invited', resourceType: 'member', resourceId: 'carol@example.test' }); // 1
     await append({ action: 'member.role_changed', actor: bob, resourceType: 'member', resourceId: 'dave@example.test' }); // 2
     await append({ action: 'tenant.renamed', resourceType: 'tenant', resourceId: tenant.id }); // 3
     await append({ action: 'usage.recorded', actor: bob, resourceType: 'usage_counter', resourceId: 'api_calls' }); // 4
     await append({ action: 'member.removed', resourceType: 'member', resourceId: 'Carol_100%@example.test' }); // 5
   });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
 
   async function search(variables: Record<string, unknown>): Promise<Page['auditEvents']> {
-    const res = await graphql<Page>(stack.gatewayUrl, SEARCH, { token, variables });
+    const res = await graphql<Page>(fixture.stack.gatewayUrl, SEARCH, { token, variables });
     expect(errorCodes(res)).toEqual([]);
     return res.body.data!.auditEvents;
   }
@@ -121,14 +104,14 @@ describe('searching the audit trail', () => {
     ['an empty free text', { resourceIdContains: '' }],
     ['an overlong actor id', { actorId: 'x'.repeat(201) }],
   ])('refuses %s with BAD_USER_INPUT', async (_label, filter) => {
-    const res = await graphql(stack.gatewayUrl, SEARCH, { token, variables: { filter } });
+    const res = await graphql(fixture.stack.gatewayUrl, SEARCH, { token, variables: { filter } });
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('refuses a member with FORBIDDEN', async () => {
-    const member = await createMember(db.dataSource, tenant.id, 'member');
-    const memberToken = await stack.token({ userId: member.id, tenantId: tenant.id, role: 'member' });
-    const res = await graphql(stack.gatewayUrl, SEARCH, { token: memberToken });
+    const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
+    const memberToken = await fixture.stack.token({ userId: member.id, tenantId: tenant.id, role: 'member' });
+    const res = await graphql(fixture.stack.gatewayUrl, SEARCH, { token: memberToken });
     expect(errorCodes(res)).toEqual(['FORBIDDEN']);
   });
 });

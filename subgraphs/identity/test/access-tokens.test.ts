@@ -1,30 +1,23 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { generateSigningJwk, importSigningKey, type SigningKey } from '@tenantry/auth';
-import { createTestDatabase, errorCodes, graphql, startStack, type Stack, type TestDatabase } from '@tenantry/testing';
+import { errorCodes, graphql, useStack } from '@tenantry/testing';
 import { signIn, signUp, uniqueEmail, type Tokens } from './auth-flows';
 
 /** Access tokens identity issued at sign-in, and forgeries of them the gateway must refuse. */
 describe('access tokens at the gateway', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let tokens: Tokens;
   let userId: string;
   let foreignKeyWithIdentityKid: SigningKey;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
     const email = uniqueEmail('jwt');
-    await signUp(stack.gatewayUrl, { email, organisation: { name: 'JWT Co', slug: `jwt-${Date.now().toString(36)}` } });
-    tokens = await signIn(stack.gatewayUrl, email);
+    await signUp(fixture.stack.gatewayUrl, { email, organisation: { name: 'JWT Co', slug: `jwt-${Date.now().toString(36)}` } });
+    tokens = await signIn(fixture.stack.gatewayUrl, email);
     userId = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1]!, 'base64url').toString()).sub;
     const foreign = await generateSigningJwk();
     // Same kid as identity's key: only the signature can tell them apart.
-    foreignKeyWithIdentityKid = await importSigningKey(JSON.stringify({ ...foreign.privateJwk, kid: stack.accessKey.kid }));
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    foreignKeyWithIdentityKid = await importSigningKey(JSON.stringify({ ...foreign.privateJwk, kid: fixture.stack.accessKey.kid }));
   });
 
   const now = () => Math.floor(Date.now() / 1000);
@@ -45,7 +38,7 @@ describe('access tokens at the gateway', () => {
   }
 
   async function expectRefused(token: string) {
-    const res = await graphql(stack.gatewayUrl, '{ me { id } }', { token });
+    const res = await graphql(fixture.stack.gatewayUrl, '{ me { id } }', { token });
     expect({ status: res.status, codes: errorCodes(res), data: res.body.data ?? null }).toEqual({
       status: 401,
       codes: ['UNAUTHENTICATED'],
@@ -55,13 +48,15 @@ describe('access tokens at the gateway', () => {
 
   it('the token sign-in issued is EdDSA with a kid and is served', async () => {
     const header = JSON.parse(Buffer.from(tokens.accessToken.split('.')[0]!, 'base64url').toString());
-    expect(header).toEqual({ alg: 'EdDSA', kid: stack.accessKey.kid, typ: 'at+jwt' });
-    const res = await graphql(stack.gatewayUrl, '{ me { id } currentTenant { id } }', { token: tokens.accessToken });
+    expect(header).toEqual({ alg: 'EdDSA', kid: fixture.stack.accessKey.kid, typ: 'at+jwt' });
+    const res = await graphql(fixture.stack.gatewayUrl, '{ me { id } currentTenant { id } }', { token: tokens.accessToken });
     expect(res.body.data).toEqual({ me: { id: userId }, currentTenant: { id: tokens.tenantId } });
   });
 
   it('a crafted token with the right key is served (the control for the refusals below)', async () => {
-    expect(errorCodes(await graphql(stack.gatewayUrl, '{ me { id } }', { token: await craft(stack.accessKey) }))).toEqual([]);
+    expect(errorCodes(await graphql(fixture.stack.gatewayUrl, '{ me { id } }', { token: await craft(fixture.stack.accessKey) }))).toEqual(
+      [],
+    );
   });
 
   it('refuses alg "none"', async () => {
@@ -80,19 +75,19 @@ describe('access tokens at the gateway', () => {
   });
 
   it('refuses the wrong audience', async () => {
-    await expectRefused(await craft(stack.accessKey, { audience: 'tenantry-subgraph' }));
+    await expectRefused(await craft(fixture.stack.accessKey, { audience: 'tenantry-subgraph' }));
   });
 
   it('refuses the wrong issuer', async () => {
-    await expectRefused(await craft(stack.accessKey, { issuer: 'tenantry-gateway' }));
+    await expectRefused(await craft(fixture.stack.accessKey, { issuer: 'tenantry-gateway' }));
   });
 
   it('refuses another token type (a context token presented as an access token)', async () => {
-    await expectRefused(await craft(stack.accessKey, { typ: 'tenantry-context+jwt' }));
+    await expectRefused(await craft(fixture.stack.accessKey, { typ: 'tenantry-context+jwt' }));
   });
 
   it('refuses an expired token', async () => {
-    await expectRefused(await craft(stack.accessKey, { iat: now() - 600, exp: now() - 60 }));
+    await expectRefused(await craft(fixture.stack.accessKey, { iat: now() - 600, exp: now() - 60 }));
   });
 
   it('refuses a token whose payload was changed to another role', async () => {

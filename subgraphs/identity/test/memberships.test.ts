@@ -1,17 +1,6 @@
 import type { TenantRole } from '@tenantry/auth';
 import { withTenant } from '@tenantry/tenancy';
-import {
-  createMember,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-  type TestUser,
-} from '@tenantry/testing';
+import { createMember, createTenant, errorCodes, graphql, type TestTenant, type TestUser, useStack } from '@tenantry/testing';
 
 const PAGE = `query ($first: Int, $after: String, $role: MemberRole, $status: MemberStatus) {
   membersConnection(first: $first, after: $after, role: $role, status: $status) {
@@ -34,36 +23,28 @@ type Page = {
 };
 
 describe('memberships through the gateway', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
-
-  const tokenFor = (tenant: TestTenant, user: TestUser, role: TenantRole) => stack.token({ userId: user.id, tenantId: tenant.id, role });
+  const tokenFor = (tenant: TestTenant, user: TestUser, role: TenantRole) =>
+    fixture.stack.token({ userId: user.id, tenantId: tenant.id, role });
   const roleOf = async (tenant: TestTenant, user: TestUser) =>
-    (await db.dataSource.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [tenant.id, user.id]))[0]
-      ?.role as string | undefined;
+    (
+      await fixture.db.dataSource.query(`SELECT role FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [tenant.id, user.id])
+    )[0]?.role as string | undefined;
 
   describe('listing', () => {
     let tenant: TestTenant;
     let owner: TestUser;
     const members: TestUser[] = [];
     beforeAll(async () => {
-      tenant = await createTenant(db.dataSource);
-      owner = await createMember(db.dataSource, tenant.id, 'owner');
+      tenant = await createTenant(fixture.db.dataSource);
+      owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
       for (const role of ['member', 'admin', 'member', 'viewer', 'member'] as const) {
-        members.push(await createMember(db.dataSource, tenant.id, role));
+        members.push(await createMember(fixture.db.dataSource, tenant.id, role));
       }
       // Other tenants' members never show up in this list.
-      const other = await createTenant(db.dataSource);
-      await createMember(db.dataSource, other.id, 'member');
+      const other = await createTenant(fixture.db.dataSource);
+      await createMember(fixture.db.dataSource, other.id, 'member');
     });
 
     it('pages through every member exactly once, oldest first', async () => {
@@ -72,7 +53,7 @@ describe('memberships through the gateway', () => {
       let after: string | null = null;
       let pages = 0;
       do {
-        const res: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(stack.gatewayUrl, PAGE, {
+        const res: Awaited<ReturnType<typeof graphql<Page>>> = await graphql<Page>(fixture.stack.gatewayUrl, PAGE, {
           token,
           variables: { first: 2, after },
         });
@@ -87,7 +68,7 @@ describe('memberships through the gateway', () => {
     });
 
     it('filters by role', async () => {
-      const res = await graphql<Page>(stack.gatewayUrl, PAGE, {
+      const res = await graphql<Page>(fixture.stack.gatewayUrl, PAGE, {
         token: await tokenFor(tenant, owner, 'owner'),
         variables: { role: 'MEMBER' },
       });
@@ -97,7 +78,10 @@ describe('memberships through the gateway', () => {
     });
 
     it('refuses a cursor it did not issue as BAD_USER_INPUT', async () => {
-      const res = await graphql(stack.gatewayUrl, PAGE, { token: await tokenFor(tenant, owner, 'owner'), variables: { after: 'bogus' } });
+      const res = await graphql(fixture.stack.gatewayUrl, PAGE, {
+        token: await tokenFor(tenant, owner, 'owner'),
+        variables: { after: 'bogus' },
+      });
       expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
     });
   });
@@ -106,34 +90,40 @@ describe('memberships through the gateway', () => {
     let tenant: TestTenant;
     let owner: TestUser;
     beforeEach(async () => {
-      tenant = await createTenant(db.dataSource);
-      owner = await createMember(db.dataSource, tenant.id, 'owner');
+      tenant = await createTenant(fixture.db.dataSource);
+      owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
     });
 
     it('an admin removes a member, and the removal is audited in the same tenant', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const member = await createMember(db.dataSource, tenant.id, 'member');
-      const res = await graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, admin, 'admin'), variables: { id: member.id } });
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
+      const res = await graphql(fixture.stack.gatewayUrl, REMOVE, {
+        token: await tokenFor(tenant, admin, 'admin'),
+        variables: { id: member.id },
+      });
       expect(res.body.data).toEqual({ removeMember: true });
       expect(await roleOf(tenant, member)).toBeUndefined();
-      const audit = await withTenant(db.dataSource, tenant.id, (m) =>
+      const audit = await withTenant(fixture.db.dataSource, tenant.id, (m) =>
         m.query(`SELECT action, actor_id AS "actorId", resource_id AS "resourceId" FROM audit_events`),
       );
       expect(audit).toEqual([{ action: 'member.removed', actorId: admin.id, resourceId: member.id }]);
     });
 
     it('an admin cannot remove an owner (a role above their own)', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      await createMember(db.dataSource, tenant.id, 'owner');
-      const res = await graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, admin, 'admin'), variables: { id: owner.id } });
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      await createMember(fixture.db.dataSource, tenant.id, 'owner');
+      const res = await graphql(fixture.stack.gatewayUrl, REMOVE, {
+        token: await tokenFor(tenant, admin, 'admin'),
+        variables: { id: owner.id },
+      });
       expect(errorCodes(res)).toEqual(['FORBIDDEN']);
       expect(await roleOf(tenant, owner)).toBe('owner');
     });
 
     it('a manager cannot remove anyone', async () => {
-      const manager = await createMember(db.dataSource, tenant.id, 'manager');
-      const viewer = await createMember(db.dataSource, tenant.id, 'viewer');
-      const res = await graphql(stack.gatewayUrl, REMOVE, {
+      const manager = await createMember(fixture.db.dataSource, tenant.id, 'manager');
+      const viewer = await createMember(fixture.db.dataSource, tenant.id, 'viewer');
+      const res = await graphql(fixture.stack.gatewayUrl, REMOVE, {
         token: await tokenFor(tenant, manager, 'manager'),
         variables: { id: viewer.id },
       });
@@ -143,41 +133,43 @@ describe('memberships through the gateway', () => {
 
     it('the last owner can be neither removed nor leave (CONFLICT), but one of two owners can', async () => {
       const token = await tokenFor(tenant, owner, 'owner');
-      expect(errorCodes(await graphql(stack.gatewayUrl, REMOVE, { token, variables: { id: owner.id } }))).toEqual(['CONFLICT']);
-      expect(errorCodes(await graphql(stack.gatewayUrl, LEAVE, { token }))).toEqual(['CONFLICT']);
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, REMOVE, { token, variables: { id: owner.id } }))).toEqual(['CONFLICT']);
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, LEAVE, { token }))).toEqual(['CONFLICT']);
       expect(await roleOf(tenant, owner)).toBe('owner');
 
-      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
-      expect((await graphql(stack.gatewayUrl, LEAVE, { token })).body.data).toEqual({ leaveTenant: true });
+      const coOwner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+      expect((await graphql(fixture.stack.gatewayUrl, LEAVE, { token })).body.data).toEqual({ leaveTenant: true });
       expect(await roleOf(tenant, owner)).toBeUndefined();
       expect(await roleOf(tenant, coOwner)).toBe('owner');
     });
 
     it('two owners removing each other at the same moment leave exactly one owner', async () => {
-      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
+      const coOwner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
       const [first, second] = await Promise.all([
-        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, owner, 'owner'), variables: { id: coOwner.id } }),
-        graphql(stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, coOwner, 'owner'), variables: { id: owner.id } }),
+        graphql(fixture.stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, owner, 'owner'), variables: { id: coOwner.id } }),
+        graphql(fixture.stack.gatewayUrl, REMOVE, { token: await tokenFor(tenant, coOwner, 'owner'), variables: { id: owner.id } }),
       ]);
       // The loser is refused either as the last owner or, once removed, as no longer a member.
       const refusals = [...errorCodes(first), ...errorCodes(second)];
       expect(refusals).toHaveLength(1);
       expect(['CONFLICT', 'FORBIDDEN']).toContain(refusals[0]);
-      const owners = await db.dataSource.query(`SELECT 1 FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`, [tenant.id]);
+      const owners = await fixture.db.dataSource.query(`SELECT 1 FROM platform.memberships WHERE tenant_id = $1 AND role = 'owner'`, [
+        tenant.id,
+      ]);
       expect(owners).toHaveLength(1);
     });
 
     it('a member leaves the tenant', async () => {
-      const member = await createMember(db.dataSource, tenant.id, 'member');
-      const res = await graphql(stack.gatewayUrl, LEAVE, { token: await tokenFor(tenant, member, 'member') });
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
+      const res = await graphql(fixture.stack.gatewayUrl, LEAVE, { token: await tokenFor(tenant, member, 'member') });
       expect(res.body.data).toEqual({ leaveTenant: true });
       expect(await roleOf(tenant, member)).toBeUndefined();
     });
 
     it('removing someone who is not a member is NOT_FOUND, even if they belong to another tenant', async () => {
-      const other = await createTenant(db.dataSource);
-      const stranger = await createMember(db.dataSource, other.id, 'member');
-      const res = await graphql(stack.gatewayUrl, REMOVE, {
+      const other = await createTenant(fixture.db.dataSource);
+      const stranger = await createMember(fixture.db.dataSource, other.id, 'member');
+      const res = await graphql(fixture.stack.gatewayUrl, REMOVE, {
         token: await tokenFor(tenant, owner, 'owner'),
         variables: { id: stranger.id },
       });
@@ -186,20 +178,23 @@ describe('memberships through the gateway', () => {
     });
 
     it('an owner transfers ownership explicitly and becomes an admin', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const res = await graphql(stack.gatewayUrl, TRANSFER, { token: await tokenFor(tenant, owner, 'owner'), variables: { id: admin.id } });
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const res = await graphql(fixture.stack.gatewayUrl, TRANSFER, {
+        token: await tokenFor(tenant, owner, 'owner'),
+        variables: { id: admin.id },
+      });
       expect(res.body.data).toEqual({ transferOwnership: { role: 'OWNER', user: { id: admin.id } } });
       expect([await roleOf(tenant, owner), await roleOf(tenant, admin)]).toEqual(['admin', 'owner']);
     });
 
     it('an admin cannot transfer ownership, and nobody transfers to themselves', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const byAdmin = await graphql(stack.gatewayUrl, TRANSFER, {
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const byAdmin = await graphql(fixture.stack.gatewayUrl, TRANSFER, {
         token: await tokenFor(tenant, admin, 'admin'),
         variables: { id: admin.id },
       });
       expect(errorCodes(byAdmin)).toEqual(['FORBIDDEN']);
-      const toSelf = await graphql(stack.gatewayUrl, TRANSFER, {
+      const toSelf = await graphql(fixture.stack.gatewayUrl, TRANSFER, {
         token: await tokenFor(tenant, owner, 'owner'),
         variables: { id: owner.id },
       });
@@ -208,35 +203,37 @@ describe('memberships through the gateway', () => {
     });
 
     it('an owner whose token is stale (demoted since) cannot transfer: the database role decides', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const formerOwner = await createMember(db.dataSource, tenant.id, 'admin');
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const formerOwner = await createMember(fixture.db.dataSource, tenant.id, 'admin');
       const staleToken = await tokenFor(tenant, formerOwner, 'owner');
-      const res = await graphql(stack.gatewayUrl, TRANSFER, { token: staleToken, variables: { id: admin.id } });
+      const res = await graphql(fixture.stack.gatewayUrl, TRANSFER, { token: staleToken, variables: { id: admin.id } });
       expect(errorCodes(res)).toEqual(['FORBIDDEN']);
       expect(await roleOf(tenant, admin)).toBe('admin');
     });
 
     it('an admin demoted since their token was issued can no longer remove or change anyone', async () => {
-      const demoted = await createMember(db.dataSource, tenant.id, 'member');
-      const member = await createMember(db.dataSource, tenant.id, 'member');
+      const demoted = await createMember(fixture.db.dataSource, tenant.id, 'member');
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
       const staleAdminToken = await tokenFor(tenant, demoted, 'admin');
-      expect(errorCodes(await graphql(stack.gatewayUrl, REMOVE, { token: staleAdminToken, variables: { id: member.id } }))).toEqual([
-        'FORBIDDEN',
-      ]);
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, REMOVE, { token: staleAdminToken, variables: { id: member.id } }))).toEqual(
+        ['FORBIDDEN'],
+      );
       expect(
-        errorCodes(await graphql(stack.gatewayUrl, CHANGE, { token: staleAdminToken, variables: { id: member.id, role: 'VIEWER' } })),
+        errorCodes(
+          await graphql(fixture.stack.gatewayUrl, CHANGE, { token: staleAdminToken, variables: { id: member.id, role: 'VIEWER' } }),
+        ),
       ).toEqual(['FORBIDDEN']);
       expect(await roleOf(tenant, member)).toBe('member');
     });
 
     it('an admin cannot grant owner nor demote an owner (escalation)', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const member = await createMember(db.dataSource, tenant.id, 'member');
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
       const token = await tokenFor(tenant, admin, 'admin');
-      expect(errorCodes(await graphql(stack.gatewayUrl, CHANGE, { token, variables: { id: member.id, role: 'OWNER' } }))).toEqual([
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, CHANGE, { token, variables: { id: member.id, role: 'OWNER' } }))).toEqual([
         'FORBIDDEN',
       ]);
-      expect(errorCodes(await graphql(stack.gatewayUrl, CHANGE, { token, variables: { id: owner.id, role: 'VIEWER' } }))).toEqual([
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, CHANGE, { token, variables: { id: owner.id, role: 'VIEWER' } }))).toEqual([
         'FORBIDDEN',
       ]);
       expect([await roleOf(tenant, member), await roleOf(tenant, owner)]).toEqual(['member', 'owner']);
@@ -248,56 +245,62 @@ describe('memberships through the gateway', () => {
     let owner: TestUser;
     let ownerToken: string;
     beforeEach(async () => {
-      tenant = await createTenant(db.dataSource);
-      owner = await createMember(db.dataSource, tenant.id, 'owner');
+      tenant = await createTenant(fixture.db.dataSource);
+      owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
       ownerToken = await tokenFor(tenant, owner, 'owner');
     });
     const statusOf = async (user: TestUser) =>
-      (await db.dataSource.query(`SELECT status FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [tenant.id, user.id]))[0]
-        ?.status as string | undefined;
+      (
+        await fixture.db.dataSource.query(`SELECT status FROM platform.memberships WHERE tenant_id = $1 AND user_id = $2`, [
+          tenant.id,
+          user.id,
+        ])
+      )[0]?.status as string | undefined;
 
     it('an admin suspends and reactivates a member; the list filters by status', async () => {
-      const member = await createMember(db.dataSource, tenant.id, 'member');
-      expect((await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
+      expect((await graphql(fixture.stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
         suspendMember: { status: 'SUSPENDED' },
       });
-      const suspended = await graphql<Page>(stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'SUSPENDED' } });
+      const suspended = await graphql<Page>(fixture.stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'SUSPENDED' } });
       expect(suspended.body.data!.membersConnection.edges.map((e) => e.node.user.id)).toEqual([member.id]);
-      const active = await graphql<Page>(stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'ACTIVE' } });
+      const active = await graphql<Page>(fixture.stack.gatewayUrl, PAGE, { token: ownerToken, variables: { status: 'ACTIVE' } });
       expect(active.body.data!.membersConnection.edges.map((e) => e.node.user.id)).toEqual([owner.id]);
 
-      expect((await graphql(stack.gatewayUrl, REACTIVATE, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
+      expect((await graphql(fixture.stack.gatewayUrl, REACTIVATE, { token: ownerToken, variables: { id: member.id } })).body.data).toEqual({
         reactivateMember: { status: 'ACTIVE' },
       });
       expect(await statusOf(member)).toBe('active');
     });
 
     it('a suspended admin manages nothing, even with a token issued before the suspension', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
-      const member = await createMember(db.dataSource, tenant.id, 'member');
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+      const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
       const adminToken = await tokenFor(tenant, admin, 'admin');
-      await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: admin.id } });
-      expect(errorCodes(await graphql(stack.gatewayUrl, REMOVE, { token: adminToken, variables: { id: member.id } }))).toEqual([
+      await graphql(fixture.stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: admin.id } });
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, REMOVE, { token: adminToken, variables: { id: member.id } }))).toEqual([
         'FORBIDDEN',
       ]);
       expect(await statusOf(member)).toBe('active');
     });
 
     it('nobody suspends a role above their own, and the last active owner cannot be suspended', async () => {
-      const admin = await createMember(db.dataSource, tenant.id, 'admin');
+      const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
       const adminToken = await tokenFor(tenant, admin, 'admin');
-      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: adminToken, variables: { id: owner.id } }))).toEqual([
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, SUSPEND, { token: adminToken, variables: { id: owner.id } }))).toEqual([
         'FORBIDDEN',
       ]);
-      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: owner.id } }))).toEqual([
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: owner.id } }))).toEqual([
         'CONFLICT',
       ]);
 
       // With a second owner suspended, the first is still the last *active* one.
-      const coOwner = await createMember(db.dataSource, tenant.id, 'owner');
-      expect(errorCodes(await graphql(stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual([]);
-      expect(errorCodes(await graphql(stack.gatewayUrl, LEAVE, { token: ownerToken }))).toEqual(['CONFLICT']);
-      expect(errorCodes(await graphql(stack.gatewayUrl, TRANSFER, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual([
+      const coOwner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, SUSPEND, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual(
+        [],
+      );
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, LEAVE, { token: ownerToken }))).toEqual(['CONFLICT']);
+      expect(errorCodes(await graphql(fixture.stack.gatewayUrl, TRANSFER, { token: ownerToken, variables: { id: coOwner.id } }))).toEqual([
         'CONFLICT',
       ]);
       expect(await statusOf(owner)).toBe('active');

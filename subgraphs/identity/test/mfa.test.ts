@@ -1,4 +1,4 @@
-import { createTestDatabase, errorCodes, graphql, startStack, type Stack, type TestDatabase } from '@tenantry/testing';
+import { errorCodes, graphql, useStack } from '@tenantry/testing';
 import { base32Decode, totp } from '../src/mfa/totp';
 import { PASSWORD, SIGN_IN, reasons, signIn, signUp, uniqueEmail } from './auth-flows';
 
@@ -8,32 +8,24 @@ const DISABLE = 'mutation ($code: String!) { disableMfa(code: $code) }';
 
 /** TOTP (RFC 6238) second factor with recovery codes, through the gateway. */
 describe('two-factor sign-in', () => {
-  let db: TestDatabase;
-  let stack: Stack;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
-  });
+  const fixture = useStack();
 
   const now = () => Date.now() / 1000;
   const attempt = (email: string, password: string, mfaCode?: string) =>
-    graphql<{ signIn: { accessToken: string } }>(stack.gatewayUrl, SIGN_IN, { variables: { input: { email, password, mfaCode } } });
+    graphql<{ signIn: { accessToken: string } }>(fixture.stack.gatewayUrl, SIGN_IN, { variables: { input: { email, password, mfaCode } } });
 
   /** A signed-up person with two-factor on; `seed` makes codes like their authenticator app. */
   async function personWithMfa() {
     const email = uniqueEmail('mfa');
-    await signUp(stack.gatewayUrl, { email });
-    const { accessToken } = await signIn(stack.gatewayUrl, email);
-    const enrolled = await graphql<{ enrollMfa: { secret: string; otpauthUri: string } }>(stack.gatewayUrl, ENROLL, { token: accessToken });
+    await signUp(fixture.stack.gatewayUrl, { email });
+    const { accessToken } = await signIn(fixture.stack.gatewayUrl, email);
+    const enrolled = await graphql<{ enrollMfa: { secret: string; otpauthUri: string } }>(fixture.stack.gatewayUrl, ENROLL, {
+      token: accessToken,
+    });
     const { secret, otpauthUri } = enrolled.body.data!.enrollMfa;
     expect(otpauthUri).toMatch(new RegExp(`^otpauth://totp/Tenantry%3A.*\\?secret=${secret}&issuer=Tenantry`));
     const seed = base32Decode(secret);
-    const confirmed = await graphql<{ confirmMfa: string[] }>(stack.gatewayUrl, CONFIRM, {
+    const confirmed = await graphql<{ confirmMfa: string[] }>(fixture.stack.gatewayUrl, CONFIRM, {
       token: accessToken,
       variables: { code: totp(seed, now()) },
     });
@@ -72,10 +64,12 @@ describe('two-factor sign-in', () => {
 
   it('turning it off needs a code; afterwards the password alone signs in', async () => {
     const { email, accessToken, recoveryCodes } = await personWithMfa();
-    expect(errorCodes(await graphql(stack.gatewayUrl, DISABLE, { token: accessToken, variables: { code: '123456' } }))).toEqual([
+    expect(errorCodes(await graphql(fixture.stack.gatewayUrl, DISABLE, { token: accessToken, variables: { code: '123456' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
-    expect((await graphql(stack.gatewayUrl, DISABLE, { token: accessToken, variables: { code: recoveryCodes[2] } })).body.data).toEqual({
+    expect(
+      (await graphql(fixture.stack.gatewayUrl, DISABLE, { token: accessToken, variables: { code: recoveryCodes[2] } })).body.data,
+    ).toEqual({
       disableMfa: true,
     });
     expect(errorCodes(await attempt(email, PASSWORD))).toEqual([]);
@@ -83,27 +77,29 @@ describe('two-factor sign-in', () => {
 
   it('confirming needs a valid code, and enrolling again while on is a CONFLICT', async () => {
     const email = uniqueEmail('confirm');
-    await signUp(stack.gatewayUrl, { email });
-    const { accessToken } = await signIn(stack.gatewayUrl, email);
-    await graphql(stack.gatewayUrl, ENROLL, { token: accessToken });
-    expect(errorCodes(await graphql(stack.gatewayUrl, CONFIRM, { token: accessToken, variables: { code: '999999' } }))).toEqual([
+    await signUp(fixture.stack.gatewayUrl, { email });
+    const { accessToken } = await signIn(fixture.stack.gatewayUrl, email);
+    await graphql(fixture.stack.gatewayUrl, ENROLL, { token: accessToken });
+    expect(errorCodes(await graphql(fixture.stack.gatewayUrl, CONFIRM, { token: accessToken, variables: { code: '999999' } }))).toEqual([
       'BAD_USER_INPUT',
     ]);
     // Still off: the password alone signs in.
     expect(errorCodes(await attempt(email, PASSWORD))).toEqual([]);
 
     const on = await personWithMfa();
-    expect(errorCodes(await graphql(stack.gatewayUrl, ENROLL, { token: on.accessToken }))).toEqual(['CONFLICT']);
+    expect(errorCodes(await graphql(fixture.stack.gatewayUrl, ENROLL, { token: on.accessToken }))).toEqual(['CONFLICT']);
   });
 
   it('stores the seed sealed and the recovery codes hashed, out of every tenant role’s reach', async () => {
     const { seed, recoveryCodes } = await personWithMfa();
-    const [row] = await db.dataSource.query(`SELECT secret_sealed AS sealed FROM platform.user_mfa ORDER BY created_at DESC LIMIT 1`);
+    const [row] = await fixture.db.dataSource.query(
+      `SELECT secret_sealed AS sealed FROM platform.user_mfa ORDER BY created_at DESC LIMIT 1`,
+    );
     expect(row.sealed).toMatch(/^v1\./);
     expect(row.sealed).not.toContain(seed.toString('base64url'));
-    const stored = JSON.stringify(await db.dataSource.query(`SELECT * FROM platform.mfa_recovery_codes`));
+    const stored = JSON.stringify(await fixture.db.dataSource.query(`SELECT * FROM platform.mfa_recovery_codes`));
     for (const code of recoveryCodes) expect(stored).not.toContain(code);
-    const grants = await db.dataSource.query(
+    const grants = await fixture.db.dataSource.query(
       `SELECT table_name FROM information_schema.role_table_grants
         WHERE grantee = 'tenantry_tenant' AND table_name IN ('user_mfa', 'mfa_recovery_codes', 'user_credentials', 'user_tokens')`,
     );

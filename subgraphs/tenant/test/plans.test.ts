@@ -1,51 +1,33 @@
 import { loadPlanCatalog, syncPlanCatalog } from '@tenantry/plans';
 import { tenantSchemaName } from '@tenantry/tenancy';
-import {
-  createMember,
-  createStaff,
-  createTenant,
-  createTestDatabase,
-  errorCodes,
-  graphql,
-  startStack,
-  type Stack,
-  type TestDatabase,
-  type TestTenant,
-} from '@tenantry/testing';
+import { createMember, createStaff, createTenant, errorCodes, graphql, type TestTenant, useStack } from '@tenantry/testing';
 
 const CHANGE_PLAN = `mutation P($input: ChangeTenantPlanInput!) { changeTenantPlan(input: $input) { plan features quotas { resource limit } } }`;
 const QUOTA = `mutation Q($input: SetQuotaOverrideInput!) { setTenantQuotaOverride(input: $input) { quotas { resource limit overridden } } }`;
 const FEATURE = `mutation F($input: SetFeatureOverrideInput!) { setTenantFeatureOverride(input: $input) { features } }`;
 
 describe('plans as data (through the gateway)', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let staffToken: string;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    const staff = await createStaff(db.dataSource, 'platform_admin');
-    staffToken = await stack.token({ userId: staff.id, platformRole: 'platform_admin' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    const staff = await createStaff(fixture.db.dataSource, 'platform_admin');
+    staffToken = await fixture.stack.token({ userId: staff.id, platformRole: 'platform_admin' });
   });
 
   const audit = (tenant: TestTenant) =>
-    db.dataSource.query(`SELECT action, actor_type, changes FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq`);
+    fixture.db.dataSource.query(`SELECT action, actor_type, changes FROM "${tenantSchemaName(tenant.id)}".audit_events ORDER BY seq`);
 
   async function ownerOf(tenant: TestTenant) {
-    const owner = await createMember(db.dataSource, tenant.id, 'owner');
-    return stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    const owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+    return fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
   }
 
   describe('the catalog in PostgreSQL', () => {
     it('holds every plan of config/plans.json, and a second sync changes nothing', async () => {
       const catalog = loadPlanCatalog();
-      const before = await db.dataSource.query(`SELECT code, features, quotas, updated_at FROM platform.plans ORDER BY position`);
-      await syncPlanCatalog(db.dataSource, catalog);
-      const after = await db.dataSource.query(`SELECT code, features, quotas, updated_at FROM platform.plans ORDER BY position`);
+      const before = await fixture.db.dataSource.query(`SELECT code, features, quotas, updated_at FROM platform.plans ORDER BY position`);
+      await syncPlanCatalog(fixture.db.dataSource, catalog);
+      const after = await fixture.db.dataSource.query(`SELECT code, features, quotas, updated_at FROM platform.plans ORDER BY position`);
       expect(after).toEqual(before);
       expect(after.map((p: { code: string }) => p.code)).toEqual(catalog.plans.map((p) => p.code));
       expect(after.find((p: { code: string }) => p.code === 'pro')).toMatchObject({
@@ -56,17 +38,17 @@ describe('plans as data (through the gateway)', () => {
 
     it('retires a plan that leaves the file instead of deleting it, and revives it when it returns', async () => {
       const catalog = loadPlanCatalog();
-      await syncPlanCatalog(db.dataSource, { ...catalog, plans: catalog.plans.filter((p) => p.code !== 'custom') });
-      const [retired] = await db.dataSource.query(`SELECT retired FROM platform.plans WHERE code = 'custom'`);
-      await syncPlanCatalog(db.dataSource, catalog);
-      const [revived] = await db.dataSource.query(`SELECT retired FROM platform.plans WHERE code = 'custom'`);
+      await syncPlanCatalog(fixture.db.dataSource, { ...catalog, plans: catalog.plans.filter((p) => p.code !== 'custom') });
+      const [retired] = await fixture.db.dataSource.query(`SELECT retired FROM platform.plans WHERE code = 'custom'`);
+      await syncPlanCatalog(fixture.db.dataSource, catalog);
+      const [revived] = await fixture.db.dataSource.query(`SELECT retired FROM platform.plans WHERE code = 'custom'`);
       expect([retired.retired, revived.retired]).toEqual([true, false]);
     });
 
     it('serves the catalog to any signed-in caller', async () => {
-      const tenant = await createTenant(db.dataSource);
+      const tenant = await createTenant(fixture.db.dataSource);
       const res = await graphql<{ plans: { code: string; priceCents: number }[] }>(
-        stack.gatewayUrl,
+        fixture.stack.gatewayUrl,
         '{ plans { code priceCents features } }',
         {
           token: await ownerOf(tenant),
@@ -78,22 +60,22 @@ describe('plans as data (through the gateway)', () => {
 
   describe('effective quotas and features', () => {
     it("are the plan's, with per-tenant overrides on top (audited)", async () => {
-      const tenant = await createTenant(db.dataSource, { plan: 'free' });
+      const tenant = await createTenant(fixture.db.dataSource, { plan: 'free' });
       const token = await ownerOf(tenant);
 
-      const raised = await graphql(stack.gatewayUrl, QUOTA, {
+      const raised = await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, resource: 'users', limit: 50 } },
       });
-      const unlimited = await graphql(stack.gatewayUrl, QUOTA, {
+      const unlimited = await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, resource: 'projects', limit: null } },
       });
-      const granted = await graphql(stack.gatewayUrl, FEATURE, {
+      const granted = await graphql(fixture.stack.gatewayUrl, FEATURE, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, feature: 'sso', enabled: true } },
       });
-      const withheld = await graphql(stack.gatewayUrl, FEATURE, {
+      const withheld = await graphql(fixture.stack.gatewayUrl, FEATURE, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, feature: 'core_analytics', enabled: false } },
       });
@@ -101,7 +83,7 @@ describe('plans as data (through the gateway)', () => {
 
       const res = await graphql<{
         currentTenant: { features: string[]; quotas: { resource: string; limit: number | null; overridden: boolean }[] };
-      }>(stack.gatewayUrl, '{ currentTenant { features quotas { resource limit overridden period } } }', { token });
+      }>(fixture.stack.gatewayUrl, '{ currentTenant { features quotas { resource limit overridden period } } }', { token });
       expect(res.body.data!.currentTenant.features).toEqual(['sso']);
       expect(res.body.data!.currentTenant.quotas).toEqual([
         { resource: 'api_calls', limit: 10000, overridden: false, period: 'month' },
@@ -117,7 +99,7 @@ describe('plans as data (through the gateway)', () => {
         'tenant.feature_overridden',
       ]);
 
-      const removed = await graphql(stack.gatewayUrl, FEATURE, {
+      const removed = await graphql(fixture.stack.gatewayUrl, FEATURE, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, feature: 'core_analytics', enabled: null } },
       });
@@ -125,12 +107,12 @@ describe('plans as data (through the gateway)', () => {
     });
 
     it('refuses overrides to tenant owners (FORBIDDEN) and of undeclared resources (BAD_USER_INPUT)', async () => {
-      const tenant = await createTenant(db.dataSource);
-      const asOwner = await graphql(stack.gatewayUrl, QUOTA, {
+      const tenant = await createTenant(fixture.db.dataSource);
+      const asOwner = await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: await ownerOf(tenant),
         variables: { input: { tenantId: tenant.id, resource: 'users', limit: 1000 } },
       });
-      const unknown = await graphql(stack.gatewayUrl, QUOTA, {
+      const unknown = await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, resource: 'rockets', limit: 1 } },
       });
@@ -142,22 +124,26 @@ describe('plans as data (through the gateway)', () => {
   describe('changing plan', () => {
     /** A pro tenant with 4 people and 20 000 API calls this month: more than free allows. */
     async function busyProTenant() {
-      const tenant = await createTenant(db.dataSource, { plan: 'pro' });
+      const tenant = await createTenant(fixture.db.dataSource, { plan: 'pro' });
       const token = await ownerOf(tenant);
-      for (let i = 0; i < 3; i++) await createMember(db.dataSource, tenant.id, 'member');
-      const usage = await graphql(stack.gatewayUrl, 'mutation { recordUsage(input: { resource: "api_calls", amount: 20000 }) { used } }', {
-        token,
-      });
+      for (let i = 0; i < 3; i++) await createMember(fixture.db.dataSource, tenant.id, 'member');
+      const usage = await graphql(
+        fixture.stack.gatewayUrl,
+        'mutation { recordUsage(input: { resource: "api_calls", amount: 20000 }) { used } }',
+        {
+          token,
+        },
+      );
       expect(errorCodes(usage)).toEqual([]);
       return { tenant, token };
     }
 
     const planOf = async (tenant: TestTenant) =>
-      (await db.dataSource.query(`SELECT plan FROM platform.tenants WHERE id = $1`, [tenant.id]))[0].plan as string;
+      (await fixture.db.dataSource.query(`SELECT plan FROM platform.tenants WHERE id = $1`, [tenant.id]))[0].plan as string;
 
     it('lets an owner upgrade their own tenant, atomically with its audit event', async () => {
-      const tenant = await createTenant(db.dataSource, { plan: 'free' });
-      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, {
+      const tenant = await createTenant(fixture.db.dataSource, { plan: 'free' });
+      const res = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, {
         token: await ownerOf(tenant),
         variables: { input: { plan: 'business' } },
       });
@@ -174,7 +160,7 @@ describe('plans as data (through the gateway)', () => {
     it('refuses a downgrade that current usage violates, listing every offending limit, and changes nothing', async () => {
       const { tenant, token } = await busyProTenant();
       const eventsBefore = (await audit(tenant)).length;
-      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free' } } });
+      const res = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free' } } });
       expect(errorCodes(res)).toEqual(['QUOTA_EXCEEDED']);
       expect(res.body.errors![0]!.extensions).toMatchObject({
         reason: 'USAGE_EXCEEDS_PLAN',
@@ -191,25 +177,28 @@ describe('plans as data (through the gateway)', () => {
 
     it('takes per-tenant overrides of the target plan into account', async () => {
       const { tenant, token } = await busyProTenant();
-      await graphql(stack.gatewayUrl, QUOTA, {
+      await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, resource: 'users', limit: 10 } },
       });
-      await graphql(stack.gatewayUrl, QUOTA, {
+      await graphql(fixture.stack.gatewayUrl, QUOTA, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, resource: 'api_calls', limit: null } },
       });
-      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free' } } });
+      const res = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free' } } });
       expect(errorCodes(res)).toEqual([]);
       expect(await planOf(tenant)).toBe('free');
     });
 
     it('lets platform staff force the downgrade, audited with the violations; owners cannot force', async () => {
       const { tenant, token } = await busyProTenant();
-      const ownerForce = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'free', force: true } } });
+      const ownerForce = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, {
+        token,
+        variables: { input: { plan: 'free', force: true } },
+      });
       expect(errorCodes(ownerForce)).toEqual(['FORBIDDEN']);
 
-      const forced = await graphql(stack.gatewayUrl, CHANGE_PLAN, {
+      const forced = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, {
         token: staffToken,
         variables: { input: { tenantId: tenant.id, plan: 'free', force: true } },
       });
@@ -231,21 +220,24 @@ describe('plans as data (through the gateway)', () => {
     });
 
     it("refuses another tenant's plan to an owner as NOT_FOUND, and an unknown plan as BAD_USER_INPUT", async () => {
-      const mine = await createTenant(db.dataSource);
-      const theirs = await createTenant(db.dataSource, { plan: 'pro' });
+      const mine = await createTenant(fixture.db.dataSource);
+      const theirs = await createTenant(fixture.db.dataSource, { plan: 'pro' });
       const token = await ownerOf(mine);
-      const foreign = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { tenantId: theirs.id, plan: 'free' } } });
-      const unknown = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'platinum' } } });
+      const foreign = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, {
+        token,
+        variables: { input: { tenantId: theirs.id, plan: 'free' } },
+      });
+      const unknown = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'platinum' } } });
       expect(errorCodes(foreign)).toEqual(['NOT_FOUND']);
       expect(unknown.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'UNKNOWN_PLAN' });
       expect(await planOf(theirs)).toBe('pro');
     });
 
     it("refuses a suspended tenant's owner with TENANT_SUSPENDED", async () => {
-      const tenant = await createTenant(db.dataSource);
+      const tenant = await createTenant(fixture.db.dataSource);
       const token = await ownerOf(tenant);
-      await db.dataSource.query(`UPDATE platform.tenants SET status = 'suspended' WHERE id = $1`, [tenant.id]);
-      const res = await graphql(stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'pro' } } });
+      await fixture.db.dataSource.query(`UPDATE platform.tenants SET status = 'suspended' WHERE id = $1`, [tenant.id]);
+      const res = await graphql(fixture.stack.gatewayUrl, CHANGE_PLAN, { token, variables: { input: { plan: 'pro' } } });
       expect(errorCodes(res)).toEqual(['TENANT_SUSPENDED']);
     });
   });

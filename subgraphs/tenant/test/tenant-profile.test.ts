@@ -9,6 +9,7 @@ import {
   startStack,
   type Stack,
   type TestDatabase,
+  useStack,
 } from '@tenantry/testing';
 
 const TENANT_FIELDS = `id slug name status plan dataResidency timezone locale trialEndsAt createdAt updatedAt parent { slug }`;
@@ -22,27 +23,20 @@ const LIST = `query List($filter: TenantFilter, $page: TenantPageInput) {
 }`;
 
 describe('tenant profile, look-up and staff listing (through the gateway)', () => {
-  let db: TestDatabase;
-  let stack: Stack;
+  const fixture = useStack();
   let adminToken: string;
   let supportToken: string;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    stack = await startStack(db.url);
-    const admin = await createStaff(db.dataSource, 'platform_admin');
-    const support = await createStaff(db.dataSource, 'support');
-    adminToken = await stack.token({ userId: admin.id, platformRole: 'platform_admin' });
-    supportToken = await stack.token({ userId: support.id, platformRole: 'support' });
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    await db?.drop();
+    const admin = await createStaff(fixture.db.dataSource, 'platform_admin');
+    const support = await createStaff(fixture.db.dataSource, 'support');
+    adminToken = await fixture.stack.token({ userId: admin.id, platformRole: 'platform_admin' });
+    supportToken = await fixture.stack.token({ userId: support.id, platformRole: 'support' });
   });
 
   const uniqueSlug = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 
   async function createViaApi(input: Record<string, unknown>) {
-    const res = await graphql<{ createTenant: Record<string, unknown> & { id: string } }>(stack.gatewayUrl, CREATE, {
+    const res = await graphql<{ createTenant: Record<string, unknown> & { id: string } }>(fixture.stack.gatewayUrl, CREATE, {
       token: adminToken,
       variables: { input },
     });
@@ -76,24 +70,24 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     });
     const trialDays = (Date.parse(created.trialEndsAt as string) - Date.parse(created.createdAt as string)) / 86_400_000;
     expect(Math.round(trialDays)).toBe(14);
-    const [row] = await db.dataSource.query(
+    const [row] = await fixture.db.dataSource.query(
       `SELECT status, data_residency, admin_email, phone, locale FROM platform.tenants WHERE id = $1`,
       [created.id],
     );
     expect(row).toEqual({ status: 'trial', data_residency: 'eu', admin_email: 'ops@acme.example', phone: '+49301234567', locale: 'de-DE' });
-    const events = await db.dataSource.query(`SELECT action, actor_type FROM "${tenantSchemaName(created.id)}".audit_events`);
+    const events = await fixture.db.dataSource.query(`SELECT action, actor_type FROM "${tenantSchemaName(created.id)}".audit_events`);
     expect(events).toEqual([{ action: 'tenant.created', actor_type: 'platform_staff' }]);
   });
 
   it('refuses invalid profile values with BAD_USER_INPUT naming the field', async () => {
-    const res = await graphql(stack.gatewayUrl, CREATE, {
+    const res = await graphql(fixture.stack.gatewayUrl, CREATE, {
       token: adminToken,
       variables: { input: { slug: uniqueSlug('bad'), name: 'Bad', timezone: 'Mars/Olympus' } },
     });
     expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
     expect(res.body.errors![0]!.extensions).toMatchObject({ field: 'timezone', reason: 'INVALID_TIMEZONE' });
 
-    const unknownPlan = await graphql(stack.gatewayUrl, CREATE, {
+    const unknownPlan = await graphql(fixture.stack.gatewayUrl, CREATE, {
       token: adminToken,
       variables: { input: { slug: uniqueSlug('bad'), name: 'Bad', plan: 'platinum' } },
     });
@@ -106,24 +100,26 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     const grandchild = await createViaApi({ slug: uniqueSlug('grand'), name: 'Grandchild', parentId: child.id });
     expect(grandchild.parent).toEqual({ slug: child.slug });
 
-    const tooDeep = await graphql(stack.gatewayUrl, CREATE, {
+    const tooDeep = await graphql(fixture.stack.gatewayUrl, CREATE, {
       token: adminToken,
       variables: { input: { slug: uniqueSlug('deep'), name: 'Too deep', parentId: grandchild.id } },
     });
     expect(tooDeep.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'HIERARCHY_TOO_DEEP', limit: 3 });
-    const orphan = await graphql(stack.gatewayUrl, CREATE, {
+    const orphan = await graphql(fixture.stack.gatewayUrl, CREATE, {
       token: adminToken,
       variables: { input: { slug: uniqueSlug('orphan'), name: 'Orphan', parentId: '00000000-0000-4000-8000-000000000000' } },
     });
     expect(orphan.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'PARENT_NOT_FOUND' });
     // Nothing half-made: the refused tenants have no registry row and no schema.
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM platform.tenants WHERE name IN ('Too deep', 'Orphan')`);
+    const [{ n }] = await fixture.db.dataSource.query(
+      `SELECT count(*)::int AS n FROM platform.tenants WHERE name IN ('Too deep', 'Orphan')`,
+    );
     expect(n).toBe(0);
 
     // The root's own members see its children only because its plan has tenant_hierarchy.
-    const owner = await createMember(db.dataSource, root.id, 'owner');
-    const token = await stack.token({ userId: owner.id, tenantId: root.id, role: 'owner' });
-    const res = await graphql(stack.gatewayUrl, '{ currentTenant { children { slug } } }', { token });
+    const owner = await createMember(fixture.db.dataSource, root.id, 'owner');
+    const token = await fixture.stack.token({ userId: owner.id, tenantId: root.id, role: 'owner' });
+    const res = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { children { slug } } }', { token });
     expect(errorCodes(res)).toEqual([]);
     expect(res.body.data).toEqual({ currentTenant: { children: [{ slug: child.slug }] } });
   });
@@ -131,7 +127,7 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
   it('moves tenants within the hierarchy, refusing cycles and trees that would grow past three levels', async () => {
     const MOVE = `mutation M($tenantId: ID!, $parentId: ID) { changeTenantParent(tenantId: $tenantId, parentId: $parentId) { slug parent { slug } } }`;
     const move = (tenantId: string, parentId: string | null) =>
-      graphql<{ changeTenantParent: { slug: string; parent: { slug: string } | null } }>(stack.gatewayUrl, MOVE, {
+      graphql<{ changeTenantParent: { slug: string; parent: { slug: string } | null } }>(fixture.stack.gatewayUrl, MOVE, {
         token: adminToken,
         variables: { tenantId, parentId },
       });
@@ -151,38 +147,39 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     const detached = await move(b.id, null);
     expect(moved.body.data).toEqual({ changeTenantParent: { slug: c.slug, parent: { slug: loner.slug } } });
     expect(detached.body.data).toEqual({ changeTenantParent: { slug: b.slug, parent: null } });
-    const parents = await db.dataSource.query(`SELECT slug, parent_id FROM platform.tenants WHERE id = ANY($1::uuid[]) ORDER BY name`, [
-      [a.id, b.id, c.id],
-    ]);
+    const parents = await fixture.db.dataSource.query(
+      `SELECT slug, parent_id FROM platform.tenants WHERE id = ANY($1::uuid[]) ORDER BY name`,
+      [[a.id, b.id, c.id]],
+    );
     expect(parents).toEqual([
       { slug: a.slug, parent_id: null },
       { slug: b.slug, parent_id: null },
       { slug: c.slug, parent_id: loner.id },
     ]);
-    const events = await db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(c.id)}".audit_events ORDER BY seq`);
+    const events = await fixture.db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(c.id)}".audit_events ORDER BY seq`);
     expect(events.at(-1)).toEqual({ action: 'tenant.parent_changed', changes: { parentId: { from: b.id, to: loner.id } } });
   });
 
   it('refuses Tenant.children to a plan without tenant_hierarchy with FEATURE_NOT_IN_PLAN', async () => {
-    const tenant = await createTenant(db.dataSource, { plan: 'free' });
-    const owner = await createMember(db.dataSource, tenant.id, 'owner');
-    const token = await stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
-    const res = await graphql(stack.gatewayUrl, '{ currentTenant { slug children { slug } } }', { token });
+    const tenant = await createTenant(fixture.db.dataSource, { plan: 'free' });
+    const owner = await createMember(fixture.db.dataSource, tenant.id, 'owner');
+    const token = await fixture.stack.token({ userId: owner.id, tenantId: tenant.id, role: 'owner' });
+    const res = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { slug children { slug } } }', { token });
     expect(res.body.errors![0]!.extensions).toMatchObject({ code: 'FEATURE_NOT_IN_PLAN', feature: 'tenant_hierarchy' });
     expect(res.body.data).toEqual({ currentTenant: null });
   });
 
   it("finds a member's own tenant by id and slug, and no other tenant", async () => {
-    const mine = await createTenant(db.dataSource);
-    const theirs = await createTenant(db.dataSource);
-    const member = await createMember(db.dataSource, mine.id, 'member');
-    const token = await stack.token({ userId: member.id, tenantId: mine.id, role: 'member' });
+    const mine = await createTenant(fixture.db.dataSource);
+    const theirs = await createTenant(fixture.db.dataSource);
+    const member = await createMember(fixture.db.dataSource, mine.id, 'member');
+    const token = await fixture.stack.token({ userId: member.id, tenantId: mine.id, role: 'member' });
     const query = `query Q($id: ID, $slug: String) { tenant(id: $id, slug: $slug) { id slug } }`;
 
-    const byId = await graphql(stack.gatewayUrl, query, { token, variables: { id: mine.id } });
-    const bySlug = await graphql(stack.gatewayUrl, query, { token, variables: { slug: mine.slug } });
-    const foreignById = await graphql(stack.gatewayUrl, query, { token, variables: { id: theirs.id } });
-    const foreignBySlug = await graphql(stack.gatewayUrl, query, { token, variables: { slug: theirs.slug } });
+    const byId = await graphql(fixture.stack.gatewayUrl, query, { token, variables: { id: mine.id } });
+    const bySlug = await graphql(fixture.stack.gatewayUrl, query, { token, variables: { slug: mine.slug } });
+    const foreignById = await graphql(fixture.stack.gatewayUrl, query, { token, variables: { id: theirs.id } });
+    const foreignBySlug = await graphql(fixture.stack.gatewayUrl, query, { token, variables: { slug: theirs.slug } });
 
     expect(byId.body.data).toEqual({ tenant: { id: mine.id, slug: mine.slug } });
     expect(bySlug.body.data).toEqual({ tenant: { id: mine.id, slug: mine.slug } });
@@ -191,18 +188,18 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
   });
 
   it('refuses a look-up by both id and slug, or neither, with BAD_USER_INPUT', async () => {
-    const tenant = await createTenant(db.dataSource);
+    const tenant = await createTenant(fixture.db.dataSource);
     const query = `query Q($id: ID, $slug: String) { tenant(id: $id, slug: $slug) { id } }`;
-    const both = await graphql(stack.gatewayUrl, query, { token: supportToken, variables: { id: tenant.id, slug: tenant.slug } });
-    const neither = await graphql(stack.gatewayUrl, query, { token: supportToken });
+    const both = await graphql(fixture.stack.gatewayUrl, query, { token: supportToken, variables: { id: tenant.id, slug: tenant.slug } });
+    const neither = await graphql(fixture.stack.gatewayUrl, query, { token: supportToken });
     expect(both.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_LOOKUP' });
     expect(errorCodes(neither)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('lets platform staff look any tenant up by slug', async () => {
-    const tenant = await createTenant(db.dataSource);
+    const tenant = await createTenant(fixture.db.dataSource);
     const res = await graphql(
-      stack.gatewayUrl,
+      fixture.stack.gatewayUrl,
       `
         query Q($slug: String) {
           tenant(slug: $slug) {
@@ -219,13 +216,13 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
   });
 
   it('shows contact details to admins and refuses them to members with FORBIDDEN', async () => {
-    const tenant = await createTenant(db.dataSource);
-    const admin = await createMember(db.dataSource, tenant.id, 'admin');
-    const member = await createMember(db.dataSource, tenant.id, 'member');
-    const adminToken2 = await stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
-    const memberToken = await stack.token({ userId: member.id, tenantId: tenant.id, role: 'member' });
+    const tenant = await createTenant(fixture.db.dataSource);
+    const admin = await createMember(fixture.db.dataSource, tenant.id, 'admin');
+    const member = await createMember(fixture.db.dataSource, tenant.id, 'member');
+    const adminToken2 = await fixture.stack.token({ userId: admin.id, tenantId: tenant.id, role: 'admin' });
+    const memberToken = await fixture.stack.token({ userId: member.id, tenantId: tenant.id, role: 'member' });
     const update = await graphql(
-      stack.gatewayUrl,
+      fixture.stack.gatewayUrl,
       `
         mutation {
           updateTenantProfile(input: { timezone: "Europe/London", contact: { billingEmail: "AP@Example.com" } }) {
@@ -243,7 +240,7 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
     expect(update.body.data).toEqual({
       updateTenantProfile: { timezone: 'Europe/London', contact: { billingEmail: 'ap@example.com', adminEmail: null } },
     });
-    const events = await db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(tenant.id)}".audit_events`);
+    const events = await fixture.db.dataSource.query(`SELECT action, changes FROM "${tenantSchemaName(tenant.id)}".audit_events`);
     expect(events).toEqual([
       {
         action: 'tenant.profile_updated',
@@ -251,9 +248,11 @@ describe('tenant profile, look-up and staff listing (through the gateway)', () =
       },
     ]);
 
-    const asMember = await graphql(stack.gatewayUrl, '{ currentTenant { timezone contact { billingEmail } } }', { token: memberToken });
+    const asMember = await graphql(fixture.stack.gatewayUrl, '{ currentTenant { timezone contact { billingEmail } } }', {
+      token: memberToken,
+    });
     expect(errorCodes(asMember)).toEqual(['FORBIDDEN']);
-    const memberUpdate = await graphql(stack.gatewayUrl, 'mutation { updateTenantProfile(input: { locale: "fr" }) { locale } }', {
+    const memberUpdate = await graphql(fixture.stack.gatewayUrl, 'mutation { updateTenantProfile(input: { locale: "fr" }) { locale } }', {
       token: memberToken,
     });
     expect(errorCodes(memberUpdate)).toEqual(['FORBIDDEN']);
