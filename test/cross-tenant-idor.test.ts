@@ -5,11 +5,9 @@ import { Supergraph } from '@apollo/federation-internals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   getNamedType,
-  isEnumType,
   isInputObjectType,
   isInterfaceType,
   isLeafType,
-  isListType,
   isNonNullType,
   isObjectType,
   isUnionType,
@@ -35,6 +33,7 @@ import {
   type SubgraphName,
   type TestDatabase,
   type TestTenant,
+  placeholderValue,
 } from '@tenantry/testing';
 
 /**
@@ -212,34 +211,6 @@ function identifierArguments(schema: GraphQLSchema): IdArgument[] {
 
 const probeKey = (arg: IdArgument) => `${arg.operation}(${arg.path.join('.')})`;
 
-function placeholder(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return placeholder(type.ofType);
-  if (isListType(type)) return [placeholder(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    return Object.fromEntries(
-      Object.values(type.getFields())
-        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
-        .map((f) => [f.name, placeholder(f.type)]),
-    );
-  }
-  switch (getNamedType(type).name) {
-    case 'ID':
-      return randomUUID();
-    case 'Int':
-    case 'Float':
-      return 1;
-    case 'Boolean':
-      return false;
-    case 'DateTimeISO':
-      return '2026-01-01T00:00:00.000Z';
-    case 'JSONObject':
-      return {};
-    default:
-      return 'x';
-  }
-}
-
 /** Every field reachable without arguments, a few levels deep: whatever leaks, the sweep sees. */
 function selectionOf(type: GraphQLNamedType, depth: number): string {
   if (isLeafType(type)) return '';
@@ -273,7 +244,7 @@ function mergeInto(target: Record<string, unknown>, source: Record<string, unkno
 /** The operation calling `arg.field` with `value` at `arg.path`, every required argument filled in. */
 function operationFor(arg: IdArgument, value: unknown, seed: Seed) {
   const values: Record<string, unknown> = {};
-  for (const a of arg.field.args) if (isNonNullType(a.type) && a.defaultValue === undefined) values[a.name] = placeholder(a.type);
+  for (const a of arg.field.args) if (isNonNullType(a.type) && a.defaultValue === undefined) values[a.name] = placeholderValue(a.type);
   mergeInto(values, OPERATION_ARGS[arg.operation]?.(seed) ?? {});
   setAt(values, arg.path, value);
   const args = arg.field.args.filter((a) => a.name in values);

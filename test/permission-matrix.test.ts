@@ -4,21 +4,26 @@ import path from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import {
   getNamedType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
   isNonNullType,
   isObjectType,
   isInterfaceType,
   isUnionType,
   type GraphQLField,
-  type GraphQLInputType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
 import { API_KEY_SCOPES, allows, fieldEntry, loadPermissionMatrix, type Principal, type Subject } from '@tenantry/auth';
 import { loadPlanCatalog } from '@tenantry/plans';
-import { createMember, createStaff, createTenant, graphql, type Stack, type TestDatabase, useStack } from '@tenantry/testing';
+import {
+  createMember,
+  createStaff,
+  createTenant,
+  graphql,
+  type Stack,
+  type TestDatabase,
+  useStack,
+  placeholderValue,
+} from '@tenantry/testing';
 
 /**
  * Runs every operation of the supergraph as every kind of caller and checks that graphql-shield
@@ -33,34 +38,6 @@ const matrix = loadPermissionMatrix();
 const catalog = loadPlanCatalog();
 const features = (plan: string) => new Set(catalog.plans.find((p) => p.code === plan)!.features);
 
-function placeholder(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return placeholder(type.ofType);
-  if (isListType(type)) return [placeholder(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0]!.value;
-  if (isInputObjectType(type)) {
-    return Object.fromEntries(
-      Object.values(type.getFields())
-        .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
-        .map((f) => [f.name, placeholder(f.type)]),
-    );
-  }
-  switch (getNamedType(type).name) {
-    case 'ID':
-      return randomUUID();
-    case 'Int':
-    case 'Float':
-      return 1;
-    case 'Boolean':
-      return false;
-    case 'DateTimeISO':
-      return '2026-01-01T00:00:00.000Z';
-    case 'JSONObject':
-      return {};
-    default:
-      return 'x';
-  }
-}
-
 /** `query|mutation ($a0: T!, …) { field(arg: $a0 …) { __typename } }` with placeholder variables. */
 function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>) {
   const required = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);
@@ -70,7 +47,7 @@ function operationFor(kind: 'query' | 'mutation', field: GraphQLField<unknown, u
   const selection = isObjectType(named) || isInterfaceType(named) || isUnionType(named) ? ' { __typename }' : '';
   return {
     query: `${kind}${declarations ? ` (${declarations})` : ''} { ${field.name}${args ? `(${args})` : ''}${selection} }`,
-    variables: Object.fromEntries(required.map((a, i) => [`a${i}`, placeholder(a.type)])),
+    variables: Object.fromEntries(required.map((a, i) => [`a${i}`, placeholderValue(a.type)])),
   };
 }
 
