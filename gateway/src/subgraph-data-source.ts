@@ -37,7 +37,10 @@ export class SignedContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (ctx.requestId) headers.set('x-request-id', ctx.requestId);
     injectTraceHeaders((name, value) => headers.set(name, value));
     // Queries (never mutations) of the same caller in the same tenant may share one call in flight.
-    if (this.dedupInflight && request.query && !/^\s*mutation\b/.test(request.query)) {
+    // Anonymous callers are not one caller: each keeps its own call (its own IP and request id
+    // reach the subgraph and its audit trail).
+    const identified = ctx.principal !== undefined && ctx.principal.kind !== 'anonymous';
+    if (this.dedupInflight && identified && request.query && !/^\s*mutation\b/.test(request.query)) {
       headers.set(INFLIGHT_KEY_HEADER, JSON.stringify([ctx.tenantId ?? null, ctx.principal ?? null]));
     }
   }

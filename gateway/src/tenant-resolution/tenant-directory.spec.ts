@@ -73,6 +73,14 @@ describe('tenant directory', () => {
     expect(server.asked).toEqual(['acme', 'login.acme.com', 'acme']);
   });
 
+  it('asks once for an address that many requests miss at the same moment', async () => {
+    const lookUp = directory();
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => lookUp({ slug: i % 2 ? 'acme' : 'nobody' }, `r-${i}`)));
+    expect(answers.filter((a) => a === 'tenant-acme')).toHaveLength(10);
+    expect(answers.filter((a) => a === null)).toHaveLength(10);
+    expect([...server.asked].sort()).toEqual(['acme', 'nobody']);
+  });
+
   it('remembers "no tenant" only for the short negative TTL', async () => {
     const lookUp = directory();
     expect(await lookUp({ slug: 'nobody' }, 'r-1')).toBeNull();

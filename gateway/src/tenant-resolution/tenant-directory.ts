@@ -31,11 +31,13 @@ export interface TenantDirectoryOptions {
 /**
  * Asks the tenant subgraph which tenant a slug or domain names, with the gateway's signed
  * context as credential (as for API keys), and remembers answers in a bounded LRU so a hit
- * costs no round trip. Failures are not remembered, and fail closed (the caller refuses).
+ * costs no round trip. Concurrent misses for one address share one lookup. Failures are not
+ * remembered, and fail closed (the caller refuses).
  */
 export function createTenantDirectory(options: TenantDirectoryOptions): LookUpTenant & { cacheSize: () => number } {
   const now = options.now ?? Date.now;
   const cache = new Map<string, { tenantId: string | null; until: number }>();
+  const pending = new Map<string, Promise<string | null>>();
   const lookUp = async (address: TenantAddress, requestId: string): Promise<string | null> => {
     const key = 'slug' in address ? `s:${address.slug}` : `d:${address.domain}`;
     const cached = cache.get(key);
@@ -46,16 +48,24 @@ export function createTenantDirectory(options: TenantDirectoryOptions): LookUpTe
         return cached.tenantId;
       }
     }
-    const tenantId = await ask(options, address, requestId).catch((error: unknown) => {
-      options.onError?.(error instanceof TenantDirectoryUnavailableError ? error.cause : error);
-      throw error;
-    });
-    const ttl = tenantId ? options.ttlSeconds : options.negativeTtlSeconds;
-    if (options.cacheSize > 0 && ttl > 0) {
-      while (cache.size >= options.cacheSize) cache.delete(cache.keys().next().value!);
-      cache.set(key, { tenantId, until: now() + ttl * 1000 });
-    }
-    return tenantId;
+    const inFlight = pending.get(key);
+    if (inFlight) return inFlight;
+    const lookup = ask(options, address, requestId)
+      .then((tenantId) => {
+        const ttl = tenantId ? options.ttlSeconds : options.negativeTtlSeconds;
+        if (options.cacheSize > 0 && ttl > 0) {
+          while (cache.size >= options.cacheSize) cache.delete(cache.keys().next().value!);
+          cache.set(key, { tenantId, until: now() + ttl * 1000 });
+        }
+        return tenantId;
+      })
+      .catch((error: unknown) => {
+        options.onError?.(error instanceof TenantDirectoryUnavailableError ? error.cause : error);
+        throw error;
+      })
+      .finally(() => pending.delete(key));
+    pending.set(key, lookup);
+    return lookup;
   };
   return Object.assign(lookUp, { cacheSize: () => cache.size });
 }

@@ -279,7 +279,7 @@ export class QuotaService {
     const outcome: Outcome = { granted: true, status: toStatus(limit!, used, window), alerts };
     const leaseUnits = leasing ? Math.min(leasing.units, limit!.limit === null ? leasing.units : limit!.limit - used) : 0;
     if (leasing && leaseUnits > 0) {
-      const expiresAt = new Date(Date.now() + leasing.ttlMs);
+      const expiresAt = new Date(now.getTime() + leasing.ttlMs);
       const leaseId = await grantLease(manager, resource, window.start, leaseUnits, now, expiresAt);
       outcome.lease = {
         key: leasing.redis.key(this.db.tenantId!, resource, window.start),

@@ -39,9 +39,16 @@ export async function subscribeUsageAlerts(
 ): Promise<{ close: () => Promise<void> }> {
   const redis = new Redis(url);
   const channel = usageAlertChannel(prefix);
+  // A broken connection or a foreign message on the channel must not take the subscriber's process down.
+  redis.on('error', () => undefined);
   redis.on('message', (from: string, message: string) => {
     if (from !== channel) return;
-    const raw = JSON.parse(message) as Omit<UsageAlert, 'periodStart' | 'raisedAt'> & { periodStart: string; raisedAt: string };
+    let raw: Omit<UsageAlert, 'periodStart' | 'raisedAt'> & { periodStart: string; raisedAt: string };
+    try {
+      raw = JSON.parse(message) as typeof raw;
+    } catch {
+      return;
+    }
     listener({ ...raw, periodStart: new Date(raw.periodStart), raisedAt: new Date(raw.raisedAt) });
   });
   await redis.subscribe(channel);
