@@ -219,7 +219,7 @@ export const federationShapeBenchmark: Benchmark = {
           `Data: ${DATA_SIZES.users} users, ${DATA_SIZES.products} products, ${DATA_SIZES.reviews} reviews, in memory; four @apollo/subgraph schemas executed by graphql-js over node:http, all in one process.`,
           `autocannon, ${CONNECTIONS} connections, ${rounds} interleaved round(s) of ${seconds} s per gateway${quick ? '' : ' after a 1 s warm-up each'}; percentiles over every response of every round.`,
           `Workers: stock @apollo/gateway runs as documented (one process); the Tenantry gateway runs GATEWAY_WORKERS=${workers} and Hive Gateway --fork ${workers} (this machine's cores). NODE_ENV=production for all.`,
-          'Tenantry gateway as deployed: anonymous caller, signed context per request, operation guard, metrics, APQ; rate limit off (it would refuse a load test); keep-alive node:http transport, entity dedup and in-flight dedup on (the defaults, ADR 0024).',
+          'Tenantry gateway as deployed: anonymous caller, signed context per request, operation guard, metrics, APQ; rate limit off (it would refuse a load test); keep-alive node:http transport, entity dedup and in-flight dedup on (the defaults, ADR 0024; in-flight dedup shares calls of identified callers only, so none between these anonymous requests).',
           `Every process on this machine's ${os.cpus().length} cores: load generator, subgraphs and the gateway under test; the machine is shared with other work (load average ${loadAverage} at the end, 1 / 5 / 15 min), so absolute figures move between runs and only same-run ratios mean much; the per-round spread shows by how much.`,
         ],
       };
