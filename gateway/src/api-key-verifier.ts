@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { signContextToken, CONTEXT_HEADER, type SigningKey } from '@tenantry/auth';
+import type { SigningKey } from '@tenantry/auth';
+import { callInternal } from './internal-call';
 
 export interface ApiKeyIdentity {
   keyId: string;
@@ -33,15 +34,9 @@ export function createApiKeyVerifier(options: {
     cache.delete(id);
     let response: Response;
     try {
-      response = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [CONTEXT_HEADER]: await signContextToken(options.signingKey, { requestId, principal: { kind: 'anonymous' } }),
-          'x-request-id': requestId,
-        },
-        body: JSON.stringify({ key }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
+      response = await callInternal(options.url, options.signingKey, requestId, {
+        body: { key },
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       });
     } catch (error) {
       options.onError?.(error);

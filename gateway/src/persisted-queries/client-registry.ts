@@ -1,4 +1,5 @@
-import { CONTEXT_HEADER, signContextToken, type SigningKey } from '@tenantry/auth';
+import type { SigningKey } from '@tenantry/auth';
+import { callInternal } from '../internal-call';
 import type { GuardLimits } from '../operation-limits/operation-guard';
 
 export type PqMode = 'off' | 'audit' | 'enforce';
@@ -68,15 +69,9 @@ export class ClientRegistry {
 
   private async fetchSnapshot(): Promise<void> {
     try {
-      const response = await fetch(this.options.url, {
-        headers: {
-          [CONTEXT_HEADER]: await signContextToken(this.options.signingKey, {
-            requestId: 'pq-registry-refresh',
-            principal: { kind: 'anonymous' },
-          }),
-          ...(this.etag ? { 'if-none-match': this.etag } : {}),
-        },
-        signal: AbortSignal.timeout(5_000),
+      const response = await callInternal(this.options.url, this.options.signingKey, 'pq-registry-refresh', {
+        headers: this.etag ? { 'if-none-match': this.etag } : {},
+        timeoutMs: 5_000,
       });
       if (response.status === 304) return;
       if (!response.ok) throw new Error(`persisted-query registry answered HTTP ${response.status}`);

@@ -1,4 +1,5 @@
-import { signContextToken, CONTEXT_HEADER, type SigningKey } from '@tenantry/auth';
+import type { SigningKey } from '@tenantry/auth';
+import { callInternal } from '../internal-call';
 
 /** An address the gateway can meet before it knows the tenant: a slug, or a custom domain. */
 export type TenantAddress = { slug: string } | { domain: string };
@@ -73,15 +74,9 @@ export function createTenantDirectory(options: TenantDirectoryOptions): LookUpTe
 async function ask(options: TenantDirectoryOptions, address: TenantAddress, requestId: string): Promise<string | null> {
   let response: Response;
   try {
-    response = await fetch(options.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [CONTEXT_HEADER]: await signContextToken(options.signingKey, { requestId, principal: { kind: 'anonymous' } }),
-        'x-request-id': requestId,
-      },
-      body: JSON.stringify(address),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 3_000),
+    response = await callInternal(options.url, options.signingKey, requestId, {
+      body: address,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
   } catch (error) {
     throw new TenantDirectoryUnavailableError(error);

@@ -32,17 +32,7 @@ export function loadCliConfig(env: Record<string, string | undefined>) {
       MASTER_KEY_PREVIOUS: optional(vars.masterKey),
       AUDIT_SIGNING_KEY: optional(vars.jwkJson),
       /** Public JWKs (a JSON array) of earlier audit keys: `audit verify` checks what they signed. */
-      AUDIT_RETIRED_VERIFY_KEYS: z
-        .string()
-        .default('[]')
-        .refine((v) => {
-          try {
-            const parsed: unknown = JSON.parse(v);
-            return Array.isArray(parsed) && parsed.every((k) => typeof k === 'object' && k !== null && 'kty' in k);
-          } catch {
-            return false;
-          }
-        }, 'must be a JSON array of public JWKs'),
+      AUDIT_RETIRED_VERIFY_KEYS: vars.jwkArrayJson,
       MIGRATE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
       SEED_DEMO: z.enum(['true', 'false']).default('true'),
     },

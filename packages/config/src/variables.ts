@@ -24,6 +24,19 @@ export const jwkJson = z.string().refine((v) => {
   }
 }, 'must be a JSON Web Key as JSON (generate with `npm run cli -- keys`)');
 
+/** A JSON array of public JSON Web Keys (e.g. retired keys whose signatures must still verify). */
+export const jwkArrayJson = z
+  .string()
+  .default('[]')
+  .refine((v) => {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return Array.isArray(parsed) && parsed.every((k) => typeof k === 'object' && k !== null && 'kty' in k);
+    } catch {
+      return false;
+    }
+  }, 'must be a JSON array of public JWKs');
+
 /** 32 random bytes, base64: the platform's master key for encrypting secrets at rest. */
 export const masterKey = z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded');
 

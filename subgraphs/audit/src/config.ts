@@ -11,17 +11,7 @@ export function loadAuditSubgraphConfig(env: Record<string, string | undefined>)
       /** The platform's private Ed25519 JWK that signs audit checkpoints. */
       AUDIT_SIGNING_KEY: vars.jwkJson,
       /** Public JWKs (a JSON array) of earlier audit keys, so statements they signed still verify. */
-      AUDIT_RETIRED_VERIFY_KEYS: z
-        .string()
-        .default('[]')
-        .refine((v) => {
-          try {
-            const parsed: unknown = JSON.parse(v);
-            return Array.isArray(parsed) && parsed.every((k) => typeof k === 'object' && k !== null && 'kty' in k);
-          } catch {
-            return false;
-          }
-        }, 'must be a JSON array of public JWKs'),
+      AUDIT_RETIRED_VERIFY_KEYS: vars.jwkArrayJson,
       /** How often every tenant's moved chain head is checkpointed; 0 turns the timer off. */
       AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce
         .number()
