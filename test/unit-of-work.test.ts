@@ -1,4 +1,5 @@
-import { statementCounts, withPlatform, withTenant, withTenantAsPlatform } from '@tenantry/tenancy';
+import { randomUUID } from 'node:crypto';
+import { provisionTenant, statementCounts, withPlatform, withTenant, withTenantAsPlatform } from '@tenantry/tenancy';
 import { createTenant, createTestDatabase, type TestDatabase, type TestTenant } from '@tenantry/testing';
 
 /**
@@ -59,15 +60,17 @@ describe('the unit of work opens its transaction with the switch', () => {
   });
 
   it('runs the switch as the login role before the role changes, and every setting is transaction-local', async () => {
-    const [inside] = (await withTenant(db.dataSource, tenant.id, (m) =>
+    // A tenant's first unit reads its status and runs as its _rw role (later ones: ADR 0029).
+    const fresh = await createTenant(db.dataSource, { plan: 'enterprise' });
+    const [inside] = (await withTenant(db.dataSource, fresh.id, (m) =>
       m.query(
         `SELECT current_user AS "role", current_schemas(false)::text[] AS "searchPath", current_setting('tenantry.tenant_id') AS "tenantId",
                 current_setting('transaction_read_only') AS "readOnly"`,
       ),
     )) as { role: string; searchPath: string[]; tenantId: string; readOnly: string }[];
-    const hex = tenant.id.replace(/-/g, '');
+    const hex = fresh.id.replace(/-/g, '');
 
-    expect(inside).toEqual({ role: `tenant_${hex}_rw`, searchPath: [`tenant_${hex}`, 'platform'], tenantId: tenant.id, readOnly: 'off' });
+    expect(inside).toEqual({ role: `tenant_${hex}_rw`, searchPath: [`tenant_${hex}`, 'platform'], tenantId: fresh.id, readOnly: 'off' });
   });
 
   it('sends the opening and the switch as one statement to the driver (one round trip)', async () => {
@@ -81,7 +84,10 @@ describe('the unit of work opens its transaction with the switch', () => {
   });
 
   it('finds the prepared status lookup gone (a pooler swapped the connection) and prepares it again, in the same unit', async () => {
-    await withTenant(db.dataSource, tenant.id, (m) => m.query('SELECT 1'));
+    // A trial tenant's status depends on the clock, so every one of its units reads it (ADR 0029).
+    const trial = { id: randomUUID(), slug: `uow-trial-${Date.now()}` };
+    await provisionTenant(db.dataSource, { ...trial, name: 'Trial', status: 'trial', trialEndsAt: new Date(Date.now() + 86_400_000) });
+    await withTenant(db.dataSource, trial.id, (m) => m.query('SELECT 1'));
     const prepared = async () =>
       (
         (await db.dataSource.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name LIKE 'tenantry_%'`)) as { n: number }[]
@@ -89,9 +95,9 @@ describe('the unit of work opens its transaction with the switch', () => {
     expect(await prepared()).toBe(1);
 
     await db.dataSource.query('DEALLOCATE ALL');
-    const [row] = (await withTenant(db.dataSource, tenant.id, (m) => m.query(`SELECT current_user AS "role"`))) as { role: string }[];
+    const [row] = (await withTenant(db.dataSource, trial.id, (m) => m.query(`SELECT current_user AS "role"`))) as { role: string }[];
 
-    expect(row!.role).toBe(`tenant_${tenant.id.replace(/-/g, '')}_rw`);
+    expect(row!.role).toBe(`tenant_${trial.id.replace(/-/g, '')}_rw`);
     expect(await prepared()).toBe(1);
   });
 

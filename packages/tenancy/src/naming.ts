@@ -27,6 +27,14 @@ export function tenantRoleName(tenantId: string): string {
   return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}_rw`;
 }
 
+/**
+ * A member of the tenant's role with nothing of its own, which exists exactly while the tenant
+ * is active (platform.sync_tenant_active_role): switching to it proves the status (ADR 0029).
+ */
+export function tenantActiveRoleName(tenantId: string): string {
+  return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}_active`;
+}
+
 /** Double-quotes an identifier that has already matched the strict pattern; refuses anything else. */
 export function quoteIdent(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`Refusing unsafe SQL identifier`);

@@ -2,7 +2,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { tenantMigrations as allTenantMigrations, type TenantMigration } from '@tenantry/migrations';
 import { BadUserInputError, ConflictError } from '@tenantry/errors';
 import { provisionDuration, secondsSince } from '@tenantry/metrics';
-import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import {
+  PLATFORM_SCHEMA,
+  TENANT_GROUP_ROLE,
+  assertTenantId,
+  quoteIdent,
+  tenantActiveRoleName,
+  tenantRoleName,
+  tenantSchemaName,
+} from './naming';
 import { applyTenantMigrations } from './tenant-migrator';
 import { inTransaction, pgCode, pgConstraint } from './unit-of-work';
 
@@ -79,6 +87,8 @@ export async function provisionTenant(
       }[];
       // Outside superuser setups the login role needs membership to SET ROLE to the tenant.
       if (!rolsuper) await runner.query(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
+      // An active tenant also gets its _active role, which the tenant switch uses (ADR 0029).
+      await runner.query(`SELECT ${PLATFORM_SCHEMA}.sync_tenant_active_role($1)`, [id]);
       await runner.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
       await runner.query(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(role)}`);
       const applied = await applyTenantMigrations(runner, id, migrations, 0);
@@ -115,12 +125,16 @@ export async function dropTenantStorage(
   const id = assertTenantId(tenantId);
   const schema = tenantSchemaName(id);
   const role = tenantRoleName(id);
-  const [{ schema_exists: schemaExists, role_exists: roleExists }] = (await manager.query(
+  const activeRole = tenantActiveRoleName(id);
+  const [{ schema_exists: schemaExists, role_exists: roleExists, active_role_exists: activeRoleExists }] = (await manager.query(
     `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
-            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role_exists`,
-    [schema, role],
-  )) as { schema_exists: boolean; role_exists: boolean }[];
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role_exists,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $3) AS active_role_exists`,
+    [schema, role, activeRole],
+  )) as { schema_exists: boolean; role_exists: boolean; active_role_exists: boolean }[];
   if (schemaExists) await manager.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+  // Normally already gone with the status change; a purge must not leave it whatever the status.
+  if (activeRoleExists) await manager.query(`DROP ROLE ${quoteIdent(activeRole)}`);
   if (roleExists) {
     // Grants the role still holds elsewhere in this database (none by design) would block DROP ROLE.
     await manager.query(`DROP OWNED BY ${quoteIdent(role)}`);

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '@tenantry/errors';
 import { inSpan } from '@tenantry/tracing';
-import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantActiveRoleName, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -27,43 +27,57 @@ const INVALID_PARAMETER_VALUE = '22023';
 /**
  * Runs `work` in one transaction on a pooled connection, switched to the tenant:
  * search_path is the tenant's schema then platform, `tenantry.tenant_id` names the tenant for
- * the RLS policies on shared tables, and the role is the tenant's own, which can reach no
- * other tenant's schema. All three are transaction-local, so the connection returns to the
- * pool carrying nothing of this tenant. This is the only place that sets search_path for
- * tenant work.
+ * logs, and the role is the tenant's own, which can reach no other tenant's schema and for which
+ * the RLS policies on shared tables show only this tenant's rows. All three are
+ * transaction-local, so the connection returns to the pool carrying nothing of this tenant.
+ * This is the only place that sets search_path for tenant work.
  */
 export async function withTenant<T>(dataSource: DataSource, tenantId: string, work: Work<T>, access: TenantAccess = 'read'): Promise<T> {
-  const schema = tenantSchemaName(tenantId);
-  const role = tenantRoleName(tenantId);
   return inSpan('db.tenant_transaction', { 'tenantry.tenant_id': tenantId, 'db.system': 'postgresql', 'tenantry.access': access }, () =>
-    switchedTransaction(dataSource, tenantId, schema, role, work, access),
+    switchedTransaction(dataSource, tenantId, work, access),
   );
 }
 
-async function switchedTransaction<T>(
-  dataSource: DataSource,
-  tenantId: string,
-  schema: string,
-  role: string,
-  work: Work<T>,
-  access: TenantAccess,
-): Promise<T> {
-  // One round trip opens the transaction and switches it (ADR 0026): the tenant's effective
-  // status (read as the login role, before the switch; a tenant that may not write gets a READ
-  // ONLY transaction in the same statement), then search_path, tenantry.tenant_id and the role,
-  // all transaction-local. Every value in the text is derived from the validated tenant id.
+/**
+ * Tenants whose last unit of work found them active: their next unit tries the switch that
+ * reads no status (ADR 0029). Only a guess about which statement to send — the database decides
+ * — so a wrong entry costs one refused round trip, never a wrong answer. Bounded; oldest first out.
+ */
+const likelyActive = new Set<string>();
+const LIKELY_ACTIVE_MAX = 100_000;
+/**
+ * Tenants found active whose _active role was missing (migration 0540 not applied yet, or the
+ * role dropped by hand): not tried again on the fast path until the time stored, so a broken
+ * invariant costs a refused round trip a minute, not one per unit.
+ */
+const fastSwitchRefusedUntil = new Map<string, number>();
+const FAST_SWITCH_RETRY_MS = 60_000;
+
+/** What a work error inside a fast-switched unit can mean when the tenant stopped being active mid-unit. */
+const INSUFFICIENT_PRIVILEGE = '42501';
+const UNDEFINED_TABLE = '42P01';
+
+async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, work: Work<T>, access: TenantAccess): Promise<T> {
+  // Every value in the SQL text is derived from the validated tenant id (ADR 0026).
   const id = tenantLiteral(tenantId);
-  const switchSql = `SET LOCAL search_path TO ${quoteIdent(schema)}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${id}; SET LOCAL ROLE ${quoteIdent(role)}`;
+  const settings = `SET LOCAL search_path TO ${quoteIdent(tenantSchemaName(tenantId))}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${id}`;
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const status = await beginSwitched(runner, id, switchSql);
-    assertAccess(status, access);
+    const tried = likelyActive.has(tenantId);
+    const fast = tried && (await beginFast(runner, tenantId, settings));
+    if (!fast) {
+      const status = await beginSwitched(runner, id, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantRoleName(tenantId))}`);
+      rememberStatus(tenantId, status, tried);
+      assertAccess(status, access);
+    }
     let result: T;
     try {
       result = await work(runner.manager);
     } catch (error) {
-      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+      const code = pgCode(error);
+      if (code === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+      if (fast && (code === INSUFFICIENT_PRIVILEGE || code === UNDEFINED_TABLE)) await explainRefusal(runner, tenantId);
       throw error;
     }
     await runner.commitTransaction();
@@ -74,6 +88,65 @@ async function switchedTransaction<T>(
   } finally {
     await runner.release();
   }
+}
+
+/**
+ * The switch for a tenant believed active: no status read, the role is the tenant's _active
+ * role, which exists only while the tenant is active (platform.sync_tenant_active_role, run in
+ * the transaction that changes the status). If it does not exist the tenant is no longer active
+ * (or never had the role): the transaction is rolled back and false tells the caller to read
+ * the status. Exactly as fresh as reading the status, without reading it.
+ */
+async function beginFast(runner: QueryRunner, tenantId: string, settings: string): Promise<boolean> {
+  try {
+    await beginWith(runner, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantActiveRoleName(tenantId))}`);
+    return true;
+  } catch (error) {
+    const code = pgCode(error);
+    if (code !== UNDEFINED_ROLE && code !== INVALID_PARAMETER_VALUE) throw error;
+    likelyActive.delete(tenantId);
+    await runner.rollbackTransaction();
+    return false;
+  }
+}
+
+/**
+ * After a status read: whether the next unit for this tenant should try the fast switch.
+ * `refused` says the fast switch was just tried and found no _active role: if the status is
+ * nevertheless active, the role is missing and the fast switch rests for a while.
+ */
+function rememberStatus(tenantId: string, status: TenantLifecycleStatus | null, refused: boolean): void {
+  if (status !== 'active') {
+    likelyActive.delete(tenantId);
+    return;
+  }
+  if (refused) {
+    if (fastSwitchRefusedUntil.size >= LIKELY_ACTIVE_MAX)
+      fastSwitchRefusedUntil.delete(fastSwitchRefusedUntil.keys().next().value as string);
+    fastSwitchRefusedUntil.set(tenantId, Date.now() + FAST_SWITCH_RETRY_MS);
+  }
+  const refusedUntil = fastSwitchRefusedUntil.get(tenantId);
+  if (refusedUntil !== undefined) {
+    if (refusedUntil > Date.now()) return;
+    fastSwitchRefusedUntil.delete(tenantId);
+  }
+  if (likelyActive.size >= LIKELY_ACTIVE_MAX) likelyActive.delete(likelyActive.values().next().value as string);
+  likelyActive.add(tenantId);
+}
+
+/**
+ * A fast-switched unit lost its privileges mid-way: the tenant's status changed while it ran and
+ * its _active role was dropped. Reads the status (after rolling back) and raises what that
+ * status means for a write — the unit was cut off by the change; any other error stays as it was.
+ */
+async function explainRefusal(runner: QueryRunner, tenantId: string): Promise<void> {
+  await runner.rollbackTransaction().catch(() => undefined);
+  const rows = (await runner.query(`SELECT ${PLATFORM_SCHEMA}.tenant_access_status($1) AS status`, [tenantId]).catch(() => [])) as {
+    status: TenantLifecycleStatus | null;
+  }[];
+  if (rows.length === 0 || rows[0]!.status === 'active') return;
+  likelyActive.delete(tenantId);
+  assertAccess(rows[0]!.status, 'write');
 }
 
 /** Name of the session-level prepared status lookup (versioned: a new text takes a new name). */
