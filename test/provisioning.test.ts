@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tenantMigrations, type TenantMigration } from '@tenantry/migrations';
-import { TENANT_GROUP_ROLE, provisionTenant, tenantRoleName, tenantSchemaName } from '@tenantry/tenancy';
+import { TENANT_GROUP_ROLE, provisionTenant, tenantGatedRoleName, tenantSchemaName } from '@tenantry/tenancy';
 import { createTenant, createTestDatabase, type TestDatabase } from '@tenantry/testing';
 
 /** Every table the tenant migrations create, in every tenant schema. */
@@ -36,7 +36,11 @@ describe('provisioning a tenant', () => {
     const [registry, schemas, roles] = await Promise.all([
       db.dataSource.query(`SELECT id FROM platform.tenants WHERE id = $1`, [tenantId]) as Promise<unknown[]>,
       db.dataSource.query(`SELECT nspname FROM pg_namespace WHERE nspname = $1`, [`tenant_${compact}`]) as Promise<unknown[]>,
-      db.dataSource.query(`SELECT rolname FROM pg_roles WHERE rolname = $1`, [`tenant_${compact}_rw`]) as Promise<unknown[]>,
+      // The role is named _rw while the tenant is active, _gated otherwise (ADR 0029).
+      db.dataSource.query(`SELECT rolname FROM pg_roles WHERE rolname IN ($1, $2)`, [
+        `tenant_${compact}_rw`,
+        `tenant_${compact}_gated`,
+      ]) as Promise<unknown[]>,
     ]);
     return { registryRows: registry.length, schemas: schemas.length, roles: roles.length };
   }
@@ -61,9 +65,10 @@ describe('provisioning a tenant', () => {
 
     const roles = await db.dataSource.query(
       `SELECT rolname, rolcanlogin, pg_has_role(rolname, $2, 'MEMBER') AS in_group FROM pg_roles WHERE rolname = $1`,
-      [`tenant_${compact}_rw`, TENANT_GROUP_ROLE],
+      [`tenant_${compact}_gated`, TENANT_GROUP_ROLE],
     );
-    expect(roles).toEqual([{ rolname: tenantRoleName(id), rolcanlogin: false, in_group: true }]);
+    // A trial tenant: its role has the gated name (ADR 0029).
+    expect(roles).toEqual([{ rolname: tenantGatedRoleName(id), rolcanlogin: false, in_group: true }]);
 
     const tables: { table_name: string }[] = await db.dataSource.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,

@@ -60,7 +60,6 @@ describe('the unit of work opens its transaction with the switch', () => {
   });
 
   it('runs the switch as the login role before the role changes, and every setting is transaction-local', async () => {
-    // A tenant's first unit reads its status and runs as its _rw role (later ones: ADR 0029).
     const fresh = await createTenant(db.dataSource, { plan: 'enterprise' });
     const [inside] = (await withTenant(db.dataSource, fresh.id, (m) =>
       m.query(
@@ -97,7 +96,7 @@ describe('the unit of work opens its transaction with the switch', () => {
     await db.dataSource.query('DEALLOCATE ALL');
     const [row] = (await withTenant(db.dataSource, trial.id, (m) => m.query(`SELECT current_user AS "role"`))) as { role: string }[];
 
-    expect(row!.role).toBe(`tenant_${trial.id.replace(/-/g, '')}_rw`);
+    expect(row!.role).toBe(`tenant_${trial.id.replace(/-/g, '')}_gated`);
     expect(await prepared()).toBe(1);
   });
 

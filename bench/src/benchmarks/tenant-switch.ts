@@ -13,7 +13,7 @@ const READ = 'SELECT resource, used FROM usage_counters ORDER BY resource LIMIT 
  * in a plain transaction on the tenant's own table by its qualified name (every tenant's table,
  * no switch: what touching a different tenant each time costs by itself), and withTenant for
  * trial tenants, which read their status in every unit (ADR 0026) where active tenants switch
- * to their _active role without reading it (ADR 0029). All series are interleaved so they share
+ * to their role's _rw name without reading it (ADR 0029). All series are interleaved so they share
  * the machine's noise, and every tenant is as cold in each series (touched once per rotation).
  */
 export const tenantSwitchBenchmark: Benchmark = {

@@ -22,17 +22,20 @@ export function tenantSchemaName(tenantId: string): string {
   return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}`;
 }
 
-/** The database role a tenant's transactions run as (cluster-wide, so it carries the full id). */
+/**
+ * The database role a tenant's transactions run as (cluster-wide, so it carries the full id),
+ * by the name it has while the tenant is active.
+ */
 export function tenantRoleName(tenantId: string): string {
   return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}_rw`;
 }
 
 /**
- * A member of the tenant's role with nothing of its own, which exists exactly while the tenant
- * is active (platform.sync_tenant_active_role): switching to it proves the status (ADR 0029).
+ * The same role's name while the tenant is not active (trial, suspended, cancelled): a trigger
+ * renames it with the status, so switching to the `_rw` name proves the tenant active (ADR 0029).
  */
-export function tenantActiveRoleName(tenantId: string): string {
-  return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}_active`;
+export function tenantGatedRoleName(tenantId: string): string {
+  return `tenant_${assertTenantId(tenantId).replace(/-/g, '')}_gated`;
 }
 
 /** Double-quotes an identifier that has already matched the strict pattern; refuses anything else. */

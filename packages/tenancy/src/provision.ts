@@ -7,7 +7,7 @@ import {
   TENANT_GROUP_ROLE,
   assertTenantId,
   quoteIdent,
-  tenantActiveRoleName,
+  tenantGatedRoleName,
   tenantRoleName,
   tenantSchemaName,
 } from './naming';
@@ -87,11 +87,11 @@ export async function provisionTenant(
       }[];
       // Outside superuser setups the login role needs membership to SET ROLE to the tenant.
       if (!rolsuper) await runner.query(`GRANT ${quoteIdent(role)} TO CURRENT_USER`);
-      // An active tenant also gets its _active role, which the tenant switch uses (ADR 0029).
-      await runner.query(`SELECT ${PLATFORM_SCHEMA}.sync_tenant_active_role($1)`, [id]);
       await runner.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
       await runner.query(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(role)}`);
       const applied = await applyTenantMigrations(runner, id, migrations, 0);
+      // A tenant that does not start active has its role under the gated name (ADR 0029).
+      await runner.query(`SELECT ${PLATFORM_SCHEMA}.sync_tenant_role_name($1)`, [id]);
       if (options.beforeCommit) await options.beforeCommit(runner.manager);
       return { schema, applied };
     });
@@ -124,18 +124,14 @@ export async function dropTenantStorage(
 ): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
   const id = assertTenantId(tenantId);
   const schema = tenantSchemaName(id);
-  const role = tenantRoleName(id);
-  const activeRole = tenantActiveRoleName(id);
-  const [{ schema_exists: schemaExists, role_exists: roleExists, active_role_exists: activeRoleExists }] = (await manager.query(
+  const [{ schema_exists: schemaExists, role }] = (await manager.query(
     `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
-            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role_exists,
-            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $3) AS active_role_exists`,
-    [schema, role, activeRole],
-  )) as { schema_exists: boolean; role_exists: boolean; active_role_exists: boolean }[];
+            (SELECT rolname FROM pg_roles WHERE rolname IN ($2, $3) LIMIT 1) AS role`,
+    [schema, tenantRoleName(id), tenantGatedRoleName(id)],
+  )) as { schema_exists: boolean; role: string | null }[];
+  const roleExists = role !== null;
   if (schemaExists) await manager.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
-  // Normally already gone with the status change; a purge must not leave it whatever the status.
-  if (activeRoleExists) await manager.query(`DROP ROLE ${quoteIdent(activeRole)}`);
-  if (roleExists) {
+  if (role !== null) {
     // Grants the role still holds elsewhere in this database (none by design) would block DROP ROLE.
     await manager.query(`DROP OWNED BY ${quoteIdent(role)}`);
     await manager.query(`DROP ROLE ${quoteIdent(role)}`);

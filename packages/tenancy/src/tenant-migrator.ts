@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import type { TenantMigration } from '@tenantry/migrations';
-import { PLATFORM_SCHEMA, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { PLATFORM_SCHEMA, quoteIdent, tenantGatedRoleName, tenantRoleName, tenantSchemaName } from './naming';
 
 /**
  * Applies tenant migrations [from, migrations.length) inside the caller's transaction, with
@@ -14,7 +14,13 @@ export async function applyTenantMigrations(
   from: number,
 ): Promise<string[]> {
   const schema = quoteIdent(tenantSchemaName(tenantId));
-  const role = quoteIdent(tenantRoleName(tenantId));
+  // The role's name follows the tenant's status (ADR 0029); callers hold the registry row locked,
+  // so it cannot be renamed while the migrations grant to it.
+  const [found] = (await runner.query(`SELECT rolname FROM pg_roles WHERE rolname IN ($1, $2)`, [
+    tenantRoleName(tenantId),
+    tenantGatedRoleName(tenantId),
+  ])) as { rolname: string }[];
+  const role = quoteIdent(found?.rolname ?? tenantRoleName(tenantId));
   await runner.query(`SELECT set_config('search_path', $1, true)`, [`${schema}, ${PLATFORM_SCHEMA}`]);
   const pending = migrations.slice(from);
   for (const migration of pending) {

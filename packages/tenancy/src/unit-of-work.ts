@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ForbiddenError, NotFoundError, TenantSuspendedError } from '@tenantry/errors';
 import { inSpan } from '@tenantry/tracing';
-import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantActiveRoleName, tenantRoleName, tenantSchemaName } from './naming';
+import { PLATFORM_SCHEMA, assertTenantId, quoteIdent, tenantGatedRoleName, tenantRoleName, tenantSchemaName } from './naming';
 
 export type Work<T> = (manager: EntityManager) => Promise<T>;
 
@@ -39,23 +39,13 @@ export async function withTenant<T>(dataSource: DataSource, tenantId: string, wo
 }
 
 /**
- * Tenants whose last unit of work found them active: their next unit tries the switch that
- * reads no status (ADR 0029). Only a guess about which statement to send — the database decides
- * — so a wrong entry costs one refused round trip, never a wrong answer. Bounded; oldest first out.
+ * Tenants whose last unit had to read the status (trial, suspended, cancelled): their next unit
+ * opens with the status read. Every other tenant opens with the switch that reads none (ADR 0029).
+ * Only a guess about which statement to send first — the role's name decides — so a wrong guess
+ * costs one refused round trip, never a wrong answer. Bounded; oldest out first.
  */
-const likelyActive = new Set<string>();
-const LIKELY_ACTIVE_MAX = 100_000;
-/**
- * Tenants found active whose _active role was missing (migration 0540 not applied yet, or the
- * role dropped by hand): not tried again on the fast path until the time stored, so a broken
- * invariant costs a refused round trip a minute, not one per unit.
- */
-const fastSwitchRefusedUntil = new Map<string, number>();
-const FAST_SWITCH_RETRY_MS = 60_000;
-
-/** What a work error inside a fast-switched unit can mean when the tenant stopped being active mid-unit. */
-const INSUFFICIENT_PRIVILEGE = '42501';
-const UNDEFINED_TABLE = '42P01';
+const gatedTenants = new Set<string>();
+const GATED_TENANTS_MAX = 100_000;
 
 async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, work: Work<T>, access: TenantAccess): Promise<T> {
   // Every value in the SQL text is derived from the validated tenant id (ADR 0026).
@@ -64,20 +54,12 @@ async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, 
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
-    const tried = likelyActive.has(tenantId);
-    const fast = tried && (await beginFast(runner, tenantId, settings));
-    if (!fast) {
-      const status = await beginSwitched(runner, id, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantRoleName(tenantId))}`);
-      rememberStatus(tenantId, status, tried);
-      assertAccess(status, access);
-    }
+    assertAccess(await openSwitched(runner, tenantId, id, settings), access);
     let result: T;
     try {
       result = await work(runner.manager);
     } catch (error) {
-      const code = pgCode(error);
-      if (code === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
-      if (fast && (code === INSUFFICIENT_PRIVILEGE || code === UNDEFINED_TABLE)) await explainRefusal(runner, tenantId);
+      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
       throw error;
     }
     await runner.commitTransaction();
@@ -90,64 +72,64 @@ async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, 
   }
 }
 
+type Opening = 'active' | 'gated';
+
 /**
- * The switch for a tenant believed active: no status read, the role is the tenant's _active
- * role, which exists only while the tenant is active (platform.sync_tenant_active_role, run in
- * the transaction that changes the status). If it does not exist the tenant is no longer active
- * (or never had the role): the transaction is rolled back and false tells the caller to read
- * the status. Exactly as fresh as reading the status, without reading it.
+ * Opens the transaction switched to the tenant and returns its effective status. The tenant's
+ * role is named `_rw` exactly while the tenant is active and `_gated` otherwise (renamed by a
+ * trigger in the transaction that changes the status), so:
+ * - `active`: search_path, tenant id and `SET ROLE` to the `_rw` name, no status read. If the
+ *   name exists the tenant is active — as fresh as reading the status, without reading it.
+ * - `gated`: the status read (ADR 0026) and `SET ROLE` to the `_gated` name.
+ * Whichever fails for want of its role name is rolled back and the other is tried; neither name
+ * existing means the tenant does not (NOT_FOUND).
  */
-async function beginFast(runner: QueryRunner, tenantId: string, settings: string): Promise<boolean> {
+async function openSwitched(runner: QueryRunner, tenantId: string, id: string, settings: string): Promise<TenantLifecycleStatus | null> {
+  const order: Opening[] = gatedTenants.has(tenantId) ? ['gated', 'active'] : ['active', 'gated'];
+  for (let i = 0; i < order.length; i++) {
+    if (order[i] === 'active') {
+      if (await beginActive(runner, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantRoleName(tenantId))}`)) {
+        gatedTenants.delete(tenantId);
+        return 'active';
+      }
+      continue;
+    }
+    const status = await beginSwitched(runner, id, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantGatedRoleName(tenantId))}`);
+    if (status === NO_ROLE) continue;
+    if (status === 'active') {
+      // Made active between the status read and the switch: the _rw name is the one to use now.
+      await runner.rollbackTransaction();
+      if (i === order.length - 1) order.push('active');
+      continue;
+    }
+    if (!gatedTenants.has(tenantId)) {
+      if (gatedTenants.size >= GATED_TENANTS_MAX) gatedTenants.delete(gatedTenants.values().next().value as string);
+      gatedTenants.add(tenantId);
+    }
+    return status;
+  }
+  throw new NotFoundError('Tenant');
+}
+
+/** The opening for an active tenant: true when the `_rw` name exists, false (rolled back) when not. */
+async function beginActive(runner: QueryRunner, statements: string): Promise<boolean> {
   try {
-    await beginWith(runner, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantActiveRoleName(tenantId))}`);
+    await beginWith(runner, statements);
     return true;
   } catch (error) {
-    const code = pgCode(error);
-    if (code !== UNDEFINED_ROLE && code !== INVALID_PARAMETER_VALUE) throw error;
-    likelyActive.delete(tenantId);
+    if (!isMissingRole(error)) throw error;
     await runner.rollbackTransaction();
     return false;
   }
 }
 
-/**
- * After a status read: whether the next unit for this tenant should try the fast switch.
- * `refused` says the fast switch was just tried and found no _active role: if the status is
- * nevertheless active, the role is missing and the fast switch rests for a while.
- */
-function rememberStatus(tenantId: string, status: TenantLifecycleStatus | null, refused: boolean): void {
-  if (status !== 'active') {
-    likelyActive.delete(tenantId);
-    return;
-  }
-  if (refused) {
-    if (fastSwitchRefusedUntil.size >= LIKELY_ACTIVE_MAX)
-      fastSwitchRefusedUntil.delete(fastSwitchRefusedUntil.keys().next().value as string);
-    fastSwitchRefusedUntil.set(tenantId, Date.now() + FAST_SWITCH_RETRY_MS);
-  }
-  const refusedUntil = fastSwitchRefusedUntil.get(tenantId);
-  if (refusedUntil !== undefined) {
-    if (refusedUntil > Date.now()) return;
-    fastSwitchRefusedUntil.delete(tenantId);
-  }
-  if (likelyActive.size >= LIKELY_ACTIVE_MAX) likelyActive.delete(likelyActive.values().next().value as string);
-  likelyActive.add(tenantId);
+function isMissingRole(error: unknown): boolean {
+  const code = pgCode(error);
+  return code === UNDEFINED_ROLE || code === INVALID_PARAMETER_VALUE;
 }
 
-/**
- * A fast-switched unit lost its privileges mid-way: the tenant's status changed while it ran and
- * its _active role was dropped. Reads the status (after rolling back) and raises what that
- * status means for a write — the unit was cut off by the change; any other error stays as it was.
- */
-async function explainRefusal(runner: QueryRunner, tenantId: string): Promise<void> {
-  await runner.rollbackTransaction().catch(() => undefined);
-  const rows = (await runner.query(`SELECT ${PLATFORM_SCHEMA}.tenant_access_status($1) AS status`, [tenantId]).catch(() => [])) as {
-    status: TenantLifecycleStatus | null;
-  }[];
-  if (rows.length === 0 || rows[0]!.status === 'active') return;
-  likelyActive.delete(tenantId);
-  assertAccess(rows[0]!.status, 'write');
-}
+/** What beginSwitched answers when the role name it switched to does not exist. */
+const NO_ROLE = Symbol('no role');
 
 /** Name of the session-level prepared status lookup (versioned: a new text takes a new name). */
 const STATUS_STATEMENT = 'tenantry_tenant_status_v1';
@@ -184,7 +166,7 @@ type StatusForm = 'execute' | 'prepare' | 'function';
  * another server connection): a missing or duplicate statement moves on to the next form, and
  * the function form needs no session state at all.
  */
-async function beginSwitched(runner: QueryRunner, id: string, switchSql: string): Promise<TenantLifecycleStatus | null> {
+async function beginSwitched(runner: QueryRunner, id: string, switchSql: string): Promise<TenantLifecycleStatus | null | typeof NO_ROLE> {
   const client = (await runner.connect()) as object;
   const forms: StatusForm[] = preparedConnections.has(client) ? ['execute', 'prepare', 'function'] : ['prepare', 'execute', 'function'];
   for (let i = 0; ; i++) {
@@ -196,8 +178,11 @@ async function beginSwitched(runner: QueryRunner, id: string, switchSql: string)
       if (form !== 'function') preparedConnections.add(client);
       return (results[prefix ? 2 : 1]?.rows[0] as { status?: TenantLifecycleStatus } | undefined)?.status ?? null;
     } catch (error) {
+      if (isMissingRole(error)) {
+        await runner.rollbackTransaction();
+        return NO_ROLE;
+      }
       const code = pgCode(error);
-      if (code === UNDEFINED_ROLE || code === INVALID_PARAMETER_VALUE) throw new NotFoundError('Tenant');
       if ((code !== NO_SUCH_STATEMENT && code !== STATEMENT_EXISTS) || form === 'function') throw error;
       if (code === STATEMENT_EXISTS) preparedConnections.add(client);
       else preparedConnections.delete(client);

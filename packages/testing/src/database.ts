@@ -50,7 +50,7 @@ export async function createTestDatabase(
     drop: async () => {
       const roles: { rolname: string }[] = await dataSource
         .query(
-          `SELECT rolname FROM pg_roles WHERE rolname ~ '^tenant_[0-9a-f]{32}_(rw|active)$'
+          `SELECT rolname FROM pg_roles WHERE rolname ~ '^tenant_[0-9a-f]{32}_(rw|gated)$'
                   AND EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname = left(rolname, 39))`,
         )
         .catch(() => []);

@@ -1,4 +1,4 @@
-import { migrateTenants, tenantRoleName, tenantSchemaName } from '@tenantry/tenancy';
+import { migrateTenants, tenantGatedRoleName, tenantRoleName, tenantSchemaName } from '@tenantry/tenancy';
 import { createMember, createStaff, createTenant, errorCodes, graphql, type TestTenant, useStack } from '@tenantry/testing';
 
 const EXPORT = 'mutation { exportTenantData { format generatedAt json } }';
@@ -46,8 +46,9 @@ describe('export bundle and cancel -> purge (through the gateway)', () => {
 
   const exists = async (tenant: TestTenant) => {
     const [row] = await fixture.db.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema, EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS role`,
-      [tenantSchemaName(tenant.id), tenantRoleName(tenant.id)],
+      // The role is named _rw while the tenant is active and _gated once cancelled (ADR 0029).
+      `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema, EXISTS (SELECT 1 FROM pg_roles WHERE rolname IN ($2, $3)) AS role`,
+      [tenantSchemaName(tenant.id), tenantRoleName(tenant.id), tenantGatedRoleName(tenant.id)],
     );
     return row as { schema: boolean; role: boolean };
   };

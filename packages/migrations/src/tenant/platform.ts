@@ -277,57 +277,55 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
     `,
   },
   {
-    id: '0540-tenant-active-roles',
+    id: '0540-tenant-role-name-follows-status',
     owner: 'tenant',
     up: () => `
-      -- ADR 0029. An active tenant has a second role, tenant_<32 hex>_active, a member of its
-      -- _rw role with nothing of its own; it exists exactly while the tenant's status is 'active'.
-      -- The tenant switch tries SET ROLE to it without reading the status: if the tenant stopped
-      -- being active, the role is gone (dropped in the transaction that changed the status) and
-      -- the switch falls back to reading the status. No cache, so no staleness.
+      -- ADR 0029. A tenant's role is named tenant_<32 hex>_rw exactly while the tenant's status is
+      -- 'active', and tenant_<32 hex>_gated otherwise. The tenant switch tries SET ROLE to the _rw
+      -- name without reading the status: if the tenant stopped being active, that name no longer
+      -- exists (renamed in the transaction that changed the status) and the switch reads the status.
+      -- Grants follow the role, not its name. No cache, so no staleness.
       CREATE OR REPLACE FUNCTION platform.current_tenant_id() RETURNS uuid
         LANGUAGE sql STABLE PARALLEL SAFE
-        AS $$ SELECT CASE WHEN current_user ~ '^tenant_[0-9a-f]{32}_(rw|active)$'
+        AS $$ SELECT CASE WHEN current_user ~ '^tenant_[0-9a-f]{32}_(rw|gated)$'
                           THEN substring(current_user FROM 8 FOR 32)::uuid END $$;
 
-      -- Makes the _active role exist exactly when the tenant is active and its _rw role exists.
-      -- Runs as whoever changes the status (the application's login role, which may create roles).
-      CREATE FUNCTION platform.sync_tenant_active_role(tenant uuid) RETURNS void
+      -- Gives the tenant's role the name its stored status calls for. Runs as whoever changes the
+      -- status (the application's login role, which created the role and may rename it).
+      CREATE FUNCTION platform.sync_tenant_role_name(tenant uuid) RETURNS void
         LANGUAGE plpgsql
         SET search_path = pg_catalog
         AS $$
         DECLARE
           hex text := replace(tenant::text, '-', '');
-          rw text := 'tenant_' || hex || '_rw';
-          active text := 'tenant_' || hex || '_active';
-          wanted boolean;
+          active boolean;
+          wanted text;
+          other text;
         BEGIN
-          SELECT t.status = 'active' INTO wanted FROM platform.tenants t WHERE t.id = tenant;
-          wanted := coalesce(wanted, false) AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = rw);
-          IF wanted AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = active) THEN
-            EXECUTE format('CREATE ROLE %I NOLOGIN IN ROLE %I', active, rw);
-            -- Outside superuser setups the login role needs membership to SET ROLE to it.
-            IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
-              EXECUTE format('GRANT %I TO CURRENT_USER', active);
-            END IF;
-          ELSIF NOT wanted AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = active) THEN
-            EXECUTE format('DROP ROLE %I', active);
+          SELECT t.status = 'active' INTO active FROM platform.tenants t WHERE t.id = tenant;
+          IF active IS NULL THEN
+            RETURN;
+          END IF;
+          wanted := 'tenant_' || hex || CASE WHEN active THEN '_rw' ELSE '_gated' END;
+          other := 'tenant_' || hex || CASE WHEN active THEN '_gated' ELSE '_rw' END;
+          IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = other) THEN
+            EXECUTE format('ALTER ROLE %I RENAME TO %I', other, wanted);
           END IF;
         END $$;
-      REVOKE ALL ON FUNCTION platform.sync_tenant_active_role(uuid) FROM PUBLIC;
+      REVOKE ALL ON FUNCTION platform.sync_tenant_role_name(uuid) FROM PUBLIC;
 
       CREATE FUNCTION platform.tenant_status_changed() RETURNS trigger
         LANGUAGE plpgsql
-        AS $$ BEGIN PERFORM platform.sync_tenant_active_role(NEW.id); RETURN NULL; END $$;
+        AS $$ BEGIN PERFORM platform.sync_tenant_role_name(NEW.id); RETURN NULL; END $$;
       REVOKE ALL ON FUNCTION platform.tenant_status_changed() FROM PUBLIC;
 
-      -- Every status change, whoever makes it (service, job, CLI, an operator's SQL).
-      CREATE TRIGGER tenants_sync_active_role
+      -- Every change into or out of 'active', whoever makes it (service, job, CLI, an operator's SQL).
+      CREATE TRIGGER tenants_role_name_follows_status
         AFTER UPDATE OF status ON platform.tenants
-        FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+        FOR EACH ROW WHEN ((OLD.status = 'active') IS DISTINCT FROM (NEW.status = 'active'))
         EXECUTE FUNCTION platform.tenant_status_changed();
 
-      SELECT platform.sync_tenant_active_role(id) FROM platform.tenants WHERE status = 'active';
+      SELECT platform.sync_tenant_role_name(id) FROM platform.tenants WHERE status <> 'active';
     `,
   },
 ];
