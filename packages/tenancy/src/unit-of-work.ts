@@ -179,6 +179,9 @@ async function beginSwitched(runner: QueryRunner, id: string, switchSql: string)
       return (results[prefix ? 2 : 1]?.rows[0] as { status?: TenantLifecycleStatus } | undefined)?.status ?? null;
     } catch (error) {
       if (isMissingRole(error)) {
+        // SET ROLE comes last: the statement before it was prepared or executed, and a PREPARE
+        // outlives the rollback (prepared statements are not transactional).
+        if (form !== 'function') preparedConnections.add(client);
         await runner.rollbackTransaction();
         return NO_ROLE;
       }
