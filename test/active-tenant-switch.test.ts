@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { EntityManager } from 'typeorm';
 import {
   dropTenantStorage,
+  migratePlatform,
   migrateTenants,
   pgCode,
   provisionTenant,
@@ -106,7 +107,10 @@ describe('the switch for an active tenant reads no status, and is never stale (A
     }
     await admin.query('BEGIN');
     await setStatus(tenant, 'suspended');
-    seen['inside an open suspension'] = await roleOf(tenant);
+    const [{ rolname }] = (await db.dataSource.query('SELECT rolname FROM pg_roles WHERE rolname = $1', [tenantRoleName(tenant.id)])) as {
+      rolname: string;
+    }[];
+    seen['seen by others during an open suspension'] = rolname.replace(/^tenant_[0-9a-f]{32}/, '');
     await admin.query('ROLLBACK');
     seen['after it rolled back'] = await roleOf(tenant);
     await db.dataSource.transaction(async (m) => {
@@ -122,7 +126,7 @@ describe('the switch for an active tenant reads no status, and is never stale (A
       'after cancelled': '_gated',
       'after active': '_rw',
       'after trial': '_gated',
-      'inside an open suspension': '_gated',
+      'seen by others during an open suspension': '_rw',
       'after it rolled back': '_rw',
       purged: 'none',
     });
@@ -218,6 +222,35 @@ describe('the switch for an active tenant reads no status, and is never stale (A
     const read = (tenant: TestTenant) => withTenant(db.dataSource, tenant.id, (m) => m.query('SELECT n FROM switch_probe'));
     expect(report.failed).toEqual([]);
     expect([await read(active), await read(suspended)]).toEqual([[{ n: 1 }], [{ n: 1 }]]);
+  });
+
+  it('lets an expired trial that counts as active (trial_expires_to = active) write, through the status read', async () => {
+    const trial = await newTrial();
+    await admin.query(`UPDATE platform.tenants SET trial_ends_at = now() - interval '1 second' WHERE id = $1`, [trial.id]);
+    const [{ before }] = (await admin.query<{ before: string }>('SELECT trial_expires_to AS before FROM platform.lifecycle_policy')).rows;
+    await admin.query(`UPDATE platform.lifecycle_policy SET trial_expires_to = 'active'`);
+    try {
+      await withTenant(db.dataSource, trial.id, addCounter('expired_trial_counts_as_active'), 'write');
+      expect(await whoAmI(trial)).toBe(tenantGatedRoleName(trial.id));
+    } finally {
+      await admin.query(`UPDATE platform.lifecycle_policy SET trial_expires_to = $1`, [before]);
+    }
+  });
+
+  it('puts a role name that disagrees with the status right on the next status change, and on every migrate', async () => {
+    const a = await createTenant(db.dataSource);
+    const b = await createTenant(db.dataSource);
+    for (const tenant of [a, b]) await setStatus(tenant, 'suspended');
+    // Drift: both suspended tenants' roles carry the active name (say, roles restored from an older dump).
+    for (const tenant of [a, b]) {
+      await admin.query(`ALTER ROLE ${quoteIdent(tenantGatedRoleName(tenant.id))} RENAME TO ${quoteIdent(tenantRoleName(tenant.id))}`);
+    }
+
+    await setStatus(a, 'cancelled');
+    await migratePlatform(db.dataSource);
+
+    expect([await roleOf(a), await roleOf(b)]).toEqual(['_gated', '_gated']);
+    expect((await failureOf(withTenant(db.dataSource, b.id, addCounter('drifted'), 'write'))).code).toBe('TENANT_SUSPENDED');
   });
 
   it("keeps isolation on the fast switch: another tenant's schema is refused and shared tables show only the tenant's rows", async () => {

@@ -1,4 +1,4 @@
-import { assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { assertTenantId, quoteIdent, tenantGatedRoleName, tenantRoleName, tenantSchemaName } from './naming';
 
 describe('tenant naming', () => {
   const id = '3f2a6c1e-9b7d-4c2a-8e1f-0a1b2c3d4e5f';
@@ -6,6 +6,7 @@ describe('tenant naming', () => {
   it('derives the schema and role from the id alone', () => {
     expect(tenantSchemaName(id)).toBe('tenant_3f2a6c1e9b7d4c2a8e1f0a1b2c3d4e5f');
     expect(tenantRoleName(id)).toBe('tenant_3f2a6c1e9b7d4c2a8e1f0a1b2c3d4e5f_rw');
+    expect(tenantGatedRoleName(id)).toBe('tenant_3f2a6c1e9b7d4c2a8e1f0a1b2c3d4e5f_gated');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { platformMigrations as allPlatformMigrations, type PlatformMigration } from '@tenantry/migrations';
 import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, quoteIdent } from './naming';
 import { inTransaction } from './unit-of-work';
@@ -39,6 +39,26 @@ export async function migratePlatform(
       await runner.query(migration.up({ tenantGroupRole: quoteIdent(TENANT_GROUP_ROLE) }));
       await runner.query(`INSERT INTO ${PLATFORM_SCHEMA}.schema_migrations (id, owner) VALUES ($1, $2)`, [migration.id, migration.owner]);
     }
+    await repairTenantRoleNames(runner);
     return pending.map((m) => m.id);
   });
+}
+
+/**
+ * The tenant switch trusts a tenant role's name to say whether the tenant is active (ADR 0029);
+ * a trigger keeps it so. Every migrate run also renames any role whose name disagrees with its
+ * tenant's status (a role renamed by hand, a restore of roles from another time), so the
+ * invariant never depends on the trigger alone. Costs one index look-up per tenant.
+ */
+async function repairTenantRoleNames(runner: QueryRunner): Promise<void> {
+  const [{ installed }] = (await runner.query(
+    `SELECT to_regprocedure('${PLATFORM_SCHEMA}.sync_tenant_role_name(uuid)') IS NOT NULL AS installed`,
+  )) as { installed: boolean }[];
+  if (!installed) return;
+  await runner.query(`
+    SELECT ${PLATFORM_SCHEMA}.sync_tenant_role_name(t.id)
+      FROM ${PLATFORM_SCHEMA}.tenants t
+     WHERE t.status <> 'purged'
+       AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname = 'tenant_' || replace(t.id::text, '-', '') || CASE WHEN t.status = 'active' THEN '_gated' ELSE '_rw' END)`);
 }

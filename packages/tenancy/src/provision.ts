@@ -81,6 +81,8 @@ export async function provisionTenant(
           tenant.trialEndsAt ?? null,
         ],
       );
+      // Created as _rw, which the migrations below grant to; a trigger on the registry row renames
+      // it to _gated at COMMIT if the tenant does not start active (ADR 0029).
       await runner.query(`CREATE ROLE ${quoteIdent(role)} NOLOGIN IN ROLE ${quoteIdent(TENANT_GROUP_ROLE)}`);
       const [{ rolsuper }] = (await runner.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')) as {
         rolsuper: boolean;
@@ -90,8 +92,6 @@ export async function provisionTenant(
       await runner.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
       await runner.query(`GRANT USAGE ON SCHEMA ${quoteIdent(schema)} TO ${quoteIdent(role)}`);
       const applied = await applyTenantMigrations(runner, id, migrations, 0);
-      // A tenant that does not start active has its role under the gated name (ADR 0029).
-      await runner.query(`SELECT ${PLATFORM_SCHEMA}.sync_tenant_role_name($1)`, [id]);
       if (options.beforeCommit) await options.beforeCommit(runner.manager);
       return { schema, applied };
     });

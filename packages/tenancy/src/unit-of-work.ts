@@ -86,8 +86,8 @@ type Opening = 'active' | 'gated';
  */
 async function openSwitched(runner: QueryRunner, tenantId: string, id: string, settings: string): Promise<TenantLifecycleStatus | null> {
   const order: Opening[] = gatedTenants.has(tenantId) ? ['gated', 'active'] : ['active', 'gated'];
-  for (let i = 0; i < order.length; i++) {
-    if (order[i] === 'active') {
+  for (const opening of order) {
+    if (opening === 'active') {
       if (await beginActive(runner, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantRoleName(tenantId))}`)) {
         gatedTenants.delete(tenantId);
         return 'active';
@@ -96,12 +96,8 @@ async function openSwitched(runner: QueryRunner, tenantId: string, id: string, s
     }
     const status = await beginSwitched(runner, id, `${settings}; SET LOCAL ROLE ${quoteIdent(tenantGatedRoleName(tenantId))}`);
     if (status === NO_ROLE) continue;
-    if (status === 'active') {
-      // Made active between the status read and the switch: the _rw name is the one to use now.
-      await runner.rollbackTransaction();
-      if (i === order.length - 1) order.push('active');
-      continue;
-    }
+    // The status just read is what counts, whatever the name (an expired trial may count as
+    // active, lifecycle_policy.trial_expires_to); privileges belong to the role, not to its name.
     if (!gatedTenants.has(tenantId)) {
       if (gatedTenants.size >= GATED_TENANTS_MAX) gatedTenants.delete(gatedTenants.values().next().value as string);
       gatedTenants.add(tenantId);

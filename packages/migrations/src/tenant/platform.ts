@@ -290,10 +290,12 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
         AS $$ SELECT CASE WHEN current_user ~ '^tenant_[0-9a-f]{32}_(rw|gated)$'
                           THEN substring(current_user FROM 8 FOR 32)::uuid END $$;
 
-      -- Gives the tenant's role the name its stored status calls for. Runs as whoever changes the
-      -- status (the application's login role, which created the role and may rename it).
+      -- Gives the tenant's role the name its stored status calls for. SECURITY DEFINER: it runs as
+      -- the role that ran this migration (the application's login role, which created the tenant
+      -- roles and so may rename them), whoever changed the status.
       CREATE FUNCTION platform.sync_tenant_role_name(tenant uuid) RETURNS void
         LANGUAGE plpgsql
+        SECURITY DEFINER
         SET search_path = pg_catalog
         AS $$
         DECLARE
@@ -316,13 +318,19 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
 
       CREATE FUNCTION platform.tenant_status_changed() RETURNS trigger
         LANGUAGE plpgsql
+        SECURITY DEFINER
+        SET search_path = pg_catalog
         AS $$ BEGIN PERFORM platform.sync_tenant_role_name(NEW.id); RETURN NULL; END $$;
       REVOKE ALL ON FUNCTION platform.tenant_status_changed() FROM PUBLIC;
 
-      -- Every change into or out of 'active', whoever makes it (service, job, CLI, an operator's SQL).
-      CREATE TRIGGER tenants_role_name_follows_status
-        AFTER UPDATE OF status ON platform.tenants
-        FOR EACH ROW WHEN ((OLD.status = 'active') IS DISTINCT FROM (NEW.status = 'active'))
+      -- Every new tenant and every status change, whoever makes it (service, job, CLI, an
+      -- operator's SQL, a process of an earlier release that knows nothing of the names), at
+      -- COMMIT: by then provisioning has created the role, and the name matches the status the
+      -- transaction leaves behind.
+      CREATE CONSTRAINT TRIGGER tenants_role_name_follows_status
+        AFTER INSERT OR UPDATE OF status ON platform.tenants
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW
         EXECUTE FUNCTION platform.tenant_status_changed();
 
       SELECT platform.sync_tenant_role_name(id) FROM platform.tenants WHERE status <> 'active';
