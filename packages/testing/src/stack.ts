@@ -28,6 +28,12 @@ export interface Stack {
   token: (claims: AccessTokenClaims, ttlSeconds?: number) => Promise<string>;
   /** Another gateway replica over the same subgraphs and keys (extra env on top); returns its URL. */
   addGateway: (extra?: Record<string, string>) => Promise<string>;
+  /**
+   * The env the in-process gateway was configured with (subgraph and internal URLs, the context
+   * signing key, env passed to startStack), without PORT: for starting the built gateway as its
+   * own process (`node gateway/dist/main.js`) over the same subgraphs and keys.
+   */
+  gatewayEnv: Record<string, string>;
   /** Identity's access-token key, for crafting tokens identity would never issue (negative tests). */
   accessKey: SigningKey;
   /** The audit subgraph's signing key (private JWK as JSON), to check what it signed. */
@@ -89,25 +95,23 @@ export async function startStack(
     0,
     capturingLogger('audit-subgraph', logs),
   );
-  const gatewayConfig = (extra: Record<string, string>) =>
-    loadGatewayConfig({
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'debug',
-      PORT: '0',
-      // Most tests send bursts from one tenant; rate-limit tests turn it on with env.
-      RATE_LIMIT_ENABLED: 'false',
-      CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
-      TENANT_SUBGRAPH_URL: tenant.url,
-      IDENTITY_SUBGRAPH_URL: identity.url,
-      USAGE_SUBGRAPH_URL: usage.url,
-      AUDIT_SUBGRAPH_URL: audit.url,
-      IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
-      API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
-      TENANT_RESOLVE_URL: tenant.url.replace(/\/graphql$/, '/internal/tenants/resolve'),
-      PQ_REGISTRY_URL: tenant.url.replace(/\/graphql$/, '/internal/persisted-queries'),
-      ...env,
-      ...extra,
-    });
+  const gatewayEnv: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    // Most tests send bursts from one tenant; rate-limit tests turn it on with env.
+    RATE_LIMIT_ENABLED: 'false',
+    CONTEXT_SIGNING_KEY: JSON.stringify(context.privateJwk),
+    TENANT_SUBGRAPH_URL: tenant.url,
+    IDENTITY_SUBGRAPH_URL: identity.url,
+    USAGE_SUBGRAPH_URL: usage.url,
+    AUDIT_SUBGRAPH_URL: audit.url,
+    IDENTITY_JWKS_URL: identity.url.replace(/\/graphql$/, '/.well-known/jwks.json'),
+    API_KEY_VERIFY_URL: identity.url.replace(/\/graphql$/, '/internal/api-keys/verify'),
+    TENANT_RESOLVE_URL: tenant.url.replace(/\/graphql$/, '/internal/tenants/resolve'),
+    PQ_REGISTRY_URL: tenant.url.replace(/\/graphql$/, '/internal/persisted-queries'),
+    ...env,
+  };
+  const gatewayConfig = (extra: Record<string, string>) => loadGatewayConfig({ PORT: '0', ...gatewayEnv, ...extra });
   const gateway = await startGateway(gatewayConfig({}), capturingLogger('gateway', logs));
   const extraGateways: GatewayHandle[] = [];
   const accessKey = await importSigningKey(JSON.stringify(access.privateJwk));
@@ -117,6 +121,7 @@ export async function startStack(
     gatewayBaseUrl: gateway.url.replace(/\/graphql$/, ''),
     subgraphUrls: { tenant: tenant.url, identity: identity.url, usage: usage.url, audit: audit.url },
     logs,
+    gatewayEnv,
     auditSigningKey: env.AUDIT_SIGNING_KEY ?? JSON.stringify(auditKey.privateJwk),
     token: (claims, ttlSeconds = 300) => issueAccessToken(accessKey, claims, ttlSeconds),
     accessKey,
