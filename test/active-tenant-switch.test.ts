@@ -106,12 +106,13 @@ describe('the switch for an active tenant reads no status, and is never stale (A
       seen[`after ${status}`] = await roleOf(tenant);
     }
     await admin.query('BEGIN');
-    await setStatus(tenant, 'suspended');
-    const [{ rolname }] = (await db.dataSource.query('SELECT rolname FROM pg_roles WHERE rolname = $1', [tenantRoleName(tenant.id)])) as {
-      rolname: string;
-    }[];
-    seen['seen by others during an open suspension'] = rolname.replace(/^tenant_[0-9a-f]{32}/, '');
-    await admin.query('ROLLBACK');
+    try {
+      await setStatus(tenant, 'suspended');
+      // Deferred to COMMIT: not renamed yet, not even as seen by the transaction that suspended it.
+      seen['inside the suspending transaction'] = await roleOf(tenant);
+    } finally {
+      await admin.query('ROLLBACK');
+    }
     seen['after it rolled back'] = await roleOf(tenant);
     await db.dataSource.transaction(async (m) => {
       await m.query(`UPDATE platform.tenants SET status = 'purged' WHERE id = $1`, [tenant.id]);
@@ -126,7 +127,7 @@ describe('the switch for an active tenant reads no status, and is never stale (A
       'after cancelled': '_gated',
       'after active': '_rw',
       'after trial': '_gated',
-      'seen by others during an open suspension': '_rw',
+      'inside the suspending transaction': '_rw',
       'after it rolled back': '_rw',
       purged: 'none',
     });
@@ -251,6 +252,30 @@ describe('the switch for an active tenant reads no status, and is never stale (A
 
     expect([await roleOf(a), await roleOf(b)]).toEqual(['_gated', '_gated']);
     expect((await failureOf(withTenant(db.dataSource, b.id, addCounter('drifted'), 'write'))).code).toBe('TENANT_SUSPENDED');
+  });
+
+  it('refuses, naming the tenant, a status change or a migrate that finds both role names, and changes nothing', async () => {
+    const tenant = await createTenant(db.dataSource);
+    await admin.query(`CREATE ROLE ${quoteIdent(tenantGatedRoleName(tenant.id))} NOLOGIN`);
+    try {
+      const change = await failureOf(setStatus(tenant, 'suspended'));
+      await setStatus(tenant, 'suspended').catch(() => undefined);
+      const [{ status }] = (await admin.query<{ status: string }>('SELECT status FROM platform.tenants WHERE id = $1', [tenant.id])).rows;
+      // Drift the other way round: a suspended tenant under the active name, and the gated name taken.
+      await admin.query(`ALTER TABLE platform.tenants DISABLE TRIGGER tenants_role_name_follows_status`);
+      await setStatus(tenant, 'suspended');
+      await admin.query(`ALTER TABLE platform.tenants ENABLE ALWAYS TRIGGER tenants_role_name_follows_status`);
+      const migrate = await migratePlatform(db.dataSource).then(
+        () => 'ran',
+        (error: Error) => error.message,
+      );
+
+      expect({ change: change.code, status }).toEqual({ change: '42710', status: 'active' });
+      expect(migrate).toContain(`tenant ${tenant.id}: tenant ${tenant.id} has both roles`);
+    } finally {
+      await admin.query(`ALTER TABLE platform.tenants ENABLE ALWAYS TRIGGER tenants_role_name_follows_status`);
+      await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(tenantGatedRoleName(tenant.id))}`);
+    }
   });
 
   it("keeps isolation on the fast switch: another tenant's schema is refused and shared tables show only the tenant's rows", async () => {

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { platformMigrations as allPlatformMigrations, type PlatformMigration } from '@tenantry/migrations';
 import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, quoteIdent } from './naming';
 import { inTransaction } from './unit-of-work';
@@ -14,7 +14,7 @@ export async function migratePlatform(
   dataSource: DataSource,
   migrations: readonly PlatformMigration[] = allPlatformMigrations,
 ): Promise<string[]> {
-  return inTransaction(dataSource, async (runner) => {
+  const applied = await inTransaction(dataSource, async (runner) => {
     await runner.query('SELECT pg_advisory_xact_lock($1)', [MIGRATE_LOCK_KEY]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS ${PLATFORM_SCHEMA}`);
     await runner.query(`SELECT set_config('search_path', $1, true)`, [PLATFORM_SCHEMA]);
@@ -39,26 +39,38 @@ export async function migratePlatform(
       await runner.query(migration.up({ tenantGroupRole: quoteIdent(TENANT_GROUP_ROLE) }));
       await runner.query(`INSERT INTO ${PLATFORM_SCHEMA}.schema_migrations (id, owner) VALUES ($1, $2)`, [migration.id, migration.owner]);
     }
-    await repairTenantRoleNames(runner);
     return pending.map((m) => m.id);
   });
+  await repairTenantRoleNames(dataSource);
+  return applied;
 }
 
 /**
  * The tenant switch trusts a tenant role's name to say whether the tenant is active (ADR 0029);
  * a trigger keeps it so. Every migrate run also renames any role whose name disagrees with its
- * tenant's status (a role renamed by hand, a restore of roles from another time), so the
- * invariant never depends on the trigger alone. Costs one index look-up per tenant.
+ * tenant's status (a role renamed by hand, roles restored from another time), each tenant in its
+ * own transaction, so the invariant never depends on the trigger alone. One that cannot be put
+ * right (both names exist) is reported by name after the others are done: migrate fails loudly
+ * rather than leave a tenant that is not active under the name that skips the status read.
  */
-async function repairTenantRoleNames(runner: QueryRunner): Promise<void> {
-  const [{ installed }] = (await runner.query(
+async function repairTenantRoleNames(dataSource: DataSource): Promise<void> {
+  const [{ installed }] = (await dataSource.query(
     `SELECT to_regprocedure('${PLATFORM_SCHEMA}.sync_tenant_role_name(uuid)') IS NOT NULL AS installed`,
   )) as { installed: boolean }[];
   if (!installed) return;
-  await runner.query(`
-    SELECT ${PLATFORM_SCHEMA}.sync_tenant_role_name(t.id)
+  const drifted = (await dataSource.query(`
+    SELECT t.id
       FROM ${PLATFORM_SCHEMA}.tenants t
-     WHERE t.status <> 'purged'
-       AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
-                    WHERE r.rolname = 'tenant_' || replace(t.id::text, '-', '') || CASE WHEN t.status = 'active' THEN '_gated' ELSE '_rw' END)`);
+     WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
+                    WHERE r.rolname = 'tenant_' || replace(t.id::text, '-', '') || CASE WHEN t.status = 'active' THEN '_gated' ELSE '_rw' END)`)) as {
+    id: string;
+  }[];
+  const failures: string[] = [];
+  for (const { id } of drifted) {
+    await dataSource.query(`SELECT ${PLATFORM_SCHEMA}.sync_tenant_role_name($1)`, [id]).catch((error: Error) => {
+      failures.push(`tenant ${id}: ${error.message}`);
+    });
+  }
+  if (failures.length > 0)
+    throw new Error(`Tenant role names that disagree with the status could not be repaired:\n${failures.join('\n')}`);
 }

@@ -292,34 +292,41 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
 
       -- Gives the tenant's role the name its stored status calls for. SECURITY DEFINER: it runs as
       -- the role that ran this migration (the application's login role, which created the tenant
-      -- roles and so may rename them), whoever changed the status.
+      -- roles and so may rename them), whoever changed the status. Every name is qualified and
+      -- pg_temp comes last, so no temporary object can stand in for a catalog. The registry row is
+      -- locked, so a repair and a status change cannot interleave.
       CREATE FUNCTION platform.sync_tenant_role_name(tenant uuid) RETURNS void
         LANGUAGE plpgsql
         SECURITY DEFINER
-        SET search_path = pg_catalog
+        SET search_path = pg_catalog, pg_temp
         AS $$
         DECLARE
-          hex text := replace(tenant::text, '-', '');
-          active boolean;
-          wanted text;
-          other text;
+          hex pg_catalog.text := pg_catalog.replace(tenant::pg_catalog.text, '-', '');
+          active pg_catalog.bool;
+          wanted pg_catalog.text;
+          other pg_catalog.text;
         BEGIN
-          SELECT t.status = 'active' INTO active FROM platform.tenants t WHERE t.id = tenant;
+          SELECT t.status = 'active' INTO active FROM platform.tenants t WHERE t.id = tenant FOR NO KEY UPDATE;
           IF active IS NULL THEN
             RETURN;
           END IF;
           wanted := 'tenant_' || hex || CASE WHEN active THEN '_rw' ELSE '_gated' END;
           other := 'tenant_' || hex || CASE WHEN active THEN '_gated' ELSE '_rw' END;
-          IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = other) THEN
-            EXECUTE format('ALTER ROLE %I RENAME TO %I', other, wanted);
+          IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = other) THEN
+            RETURN;
           END IF;
+          IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = wanted) THEN
+            RAISE EXCEPTION 'tenant % has both roles % and %: drop the one that is not in use', tenant, wanted, other
+              USING ERRCODE = 'duplicate_object';
+          END IF;
+          EXECUTE pg_catalog.format('ALTER ROLE %I RENAME TO %I', other, wanted);
         END $$;
       REVOKE ALL ON FUNCTION platform.sync_tenant_role_name(uuid) FROM PUBLIC;
 
       CREATE FUNCTION platform.tenant_status_changed() RETURNS trigger
         LANGUAGE plpgsql
         SECURITY DEFINER
-        SET search_path = pg_catalog
+        SET search_path = pg_catalog, pg_temp
         AS $$ BEGIN PERFORM platform.sync_tenant_role_name(NEW.id); RETURN NULL; END $$;
       REVOKE ALL ON FUNCTION platform.tenant_status_changed() FROM PUBLIC;
 
@@ -332,6 +339,8 @@ export const tenantPlatformMigrations: PlatformMigration[] = [
         DEFERRABLE INITIALLY DEFERRED
         FOR EACH ROW
         EXECUTE FUNCTION platform.tenant_status_changed();
+      -- Also when triggers are set to replica mode (logical replication apply, some restores).
+      ALTER TABLE platform.tenants ENABLE ALWAYS TRIGGER tenants_role_name_follows_status;
 
       SELECT platform.sync_tenant_role_name(id) FROM platform.tenants WHERE status <> 'active';
     `,
