@@ -2,16 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { tenantMigrations as allTenantMigrations, type TenantMigration } from '@tenantry/migrations';
 import { BadUserInputError, ConflictError } from '@tenantry/errors';
 import { provisionDuration, secondsSince } from '@tenantry/metrics';
-import {
-  PLATFORM_SCHEMA,
-  TENANT_GROUP_ROLE,
-  assertTenantId,
-  quoteIdent,
-  tenantGatedRoleName,
-  tenantRoleName,
-  tenantSchemaName,
-} from './naming';
-import { applyTenantMigrations } from './tenant-migrator';
+import { PLATFORM_SCHEMA, TENANT_GROUP_ROLE, assertTenantId, quoteIdent, tenantRoleName, tenantSchemaName } from './naming';
+import { applyTenantMigrations, findTenantRole } from './tenant-migrator';
 import { inTransaction, pgCode, pgConstraint } from './unit-of-work';
 
 export interface NewTenant {
@@ -124,17 +116,16 @@ export async function dropTenantStorage(
 ): Promise<{ schemaDropped: boolean; roleDropped: boolean }> {
   const id = assertTenantId(tenantId);
   const schema = tenantSchemaName(id);
-  const [{ schema_exists: schemaExists, role }] = (await manager.query(
-    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists,
-            (SELECT rolname FROM pg_roles WHERE rolname IN ($2, $3) LIMIT 1) AS role`,
-    [schema, tenantRoleName(id), tenantGatedRoleName(id)],
-  )) as { schema_exists: boolean; role: string | null }[];
-  const roleExists = role !== null;
+  const [{ schema_exists: schemaExists }] = (await manager.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS schema_exists`,
+    [schema],
+  )) as { schema_exists: boolean }[];
+  const role = await findTenantRole(manager, id);
   if (schemaExists) await manager.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
   if (role !== null) {
     // Grants the role still holds elsewhere in this database (none by design) would block DROP ROLE.
     await manager.query(`DROP OWNED BY ${quoteIdent(role)}`);
     await manager.query(`DROP ROLE ${quoteIdent(role)}`);
   }
-  return { schemaDropped: schemaExists, roleDropped: roleExists };
+  return { schemaDropped: schemaExists, roleDropped: role !== null };
 }

@@ -14,13 +14,8 @@ export async function applyTenantMigrations(
   from: number,
 ): Promise<string[]> {
   const schema = quoteIdent(tenantSchemaName(tenantId));
-  // The role's name follows the tenant's status (ADR 0029); callers hold the registry row locked,
-  // so it cannot be renamed while the migrations grant to it.
-  const [found] = (await runner.query(`SELECT rolname FROM pg_roles WHERE rolname IN ($1, $2)`, [
-    tenantRoleName(tenantId),
-    tenantGatedRoleName(tenantId),
-  ])) as { rolname: string }[];
-  const role = quoteIdent(found?.rolname ?? tenantRoleName(tenantId));
+  // Callers hold the registry row locked, so the role cannot be renamed while migrations grant to it.
+  const role = quoteIdent((await findTenantRole(runner, tenantId)) ?? tenantRoleName(tenantId));
   await runner.query(`SELECT set_config('search_path', $1, true)`, [`${schema}, ${PLATFORM_SCHEMA}`]);
   const pending = migrations.slice(from);
   for (const migration of pending) {
@@ -28,4 +23,13 @@ export async function applyTenantMigrations(
   }
   await runner.query(`UPDATE ${PLATFORM_SCHEMA}.tenants SET schema_version = $2 WHERE id = $1`, [tenantId, migrations.length]);
   return pending.map((m) => m.id);
+}
+
+/** The tenant role's current name: `_rw` or `_gated`, which follows the tenant's status (ADR 0029); null if it has none. */
+export async function findTenantRole(db: Pick<QueryRunner, 'query'>, tenantId: string): Promise<string | null> {
+  const [found] = (await db.query(`SELECT rolname FROM pg_roles WHERE rolname IN ($1, $2)`, [
+    tenantRoleName(tenantId),
+    tenantGatedRoleName(tenantId),
+  ])) as { rolname: string }[];
+  return found?.rolname ?? null;
 }

@@ -51,25 +51,19 @@ async function switchedTransaction<T>(dataSource: DataSource, tenantId: string, 
   // Every value in the SQL text is derived from the validated tenant id (ADR 0026).
   const id = tenantLiteral(tenantId);
   const settings = `SET LOCAL search_path TO ${quoteIdent(tenantSchemaName(tenantId))}, ${PLATFORM_SCHEMA}; SET LOCAL tenantry.tenant_id TO ${id}`;
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    assertAccess(await openSwitched(runner, tenantId, id, settings), access);
-    let result: T;
-    try {
-      result = await work(runner.manager);
-    } catch (error) {
-      if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
-      throw error;
-    }
-    await runner.commitTransaction();
-    return result;
-  } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    throw error;
-  } finally {
-    await runner.release();
-  }
+  return inTransaction(
+    dataSource,
+    async (runner) => {
+      assertAccess(await openSwitched(runner, tenantId, id, settings), access);
+      try {
+        return await work(runner.manager);
+      } catch (error) {
+        if (pgCode(error) === READ_ONLY_SQL_TRANSACTION) throw new TenantSuspendedError();
+        throw error;
+      }
+    },
+    'opened',
+  );
 }
 
 type Opening = 'active' | 'gated';
